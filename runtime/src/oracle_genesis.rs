@@ -1,0 +1,94 @@
+//! # Oracle genesis prices
+//!
+//! pallet-oracle 0.7 has no genesis configuration, so a chain cannot start with prices. This
+//! small pallet fills that gap and nothing more: its genesis config lists `(asset, price)`
+//! pairs, which it writes as pallet-oracle's aggregated values, and at the end of block 1 it
+//! stamps them again with that block's timestamp (genesis has no time, so a price stamped at
+//! genesis would be stale from the first block on). From then on prices only change when the
+//! oracle feeders feed them, and they age like any fed price.
+//!
+//! The values are written as *aggregated* values only, with no raw value of any feeder, so
+//! the first feed of any feeder replaces them under the oracle's usual median rule.
+
+pub use pallet::*;
+
+#[frame_support::pallet]
+pub mod pallet {
+	use alloc::vec::Vec;
+	use frame_support::{pallet_prelude::*, traits::Time};
+	use frame_system::pallet_prelude::BlockNumberFor;
+	use pallet_oracle::TimestampedValue;
+	use sp_runtime::traits::One;
+
+	#[pallet::config]
+	pub trait Config: frame_system::Config + pallet_oracle::Config {
+		/// How many assets may have a genesis price.
+		#[pallet::constant]
+		type MaxPrices: Get<u32>;
+	}
+
+	#[pallet::pallet]
+	pub struct Pallet<T>(_);
+
+	/// The genesis prices, kept until they are stamped at the end of block 1.
+	#[pallet::storage]
+	pub type PendingPrices<T: Config> = StorageValue<
+		_,
+		BoundedVec<(T::OracleKey, T::OracleValue), T::MaxPrices>,
+		ValueQuery,
+	>;
+
+	#[pallet::genesis_config]
+	#[derive(frame_support::DefaultNoBound)]
+	pub struct GenesisConfig<T: Config> {
+		/// `(oracle key, price)` pairs the chain starts with.
+		pub prices: Vec<(T::OracleKey, T::OracleValue)>,
+	}
+
+	#[pallet::genesis_build]
+	impl<T: Config> BuildGenesisConfig for GenesisConfig<T> {
+		fn build(&self) {
+			let prices: BoundedVec<_, T::MaxPrices> = self
+				.prices
+				.clone()
+				.try_into()
+				.expect("genesis: more prices than MaxPrices; shorten the list");
+			Pallet::<T>::write_prices(&prices);
+			PendingPrices::<T>::put(prices);
+		}
+	}
+
+	#[pallet::hooks]
+	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
+		fn on_initialize(n: BlockNumberFor<T>) -> Weight {
+			if n == One::one() {
+				// Read and cleared in `on_finalize`, plus one write per price.
+				T::DbWeight::get().reads_writes(1, u64::from(T::MaxPrices::get()) + 1)
+			} else {
+				Weight::zero()
+			}
+		}
+
+		fn on_finalize(n: BlockNumberFor<T>) {
+			if n == One::one() {
+				let prices = PendingPrices::<T>::take();
+				Self::write_prices(&prices);
+			}
+		}
+	}
+
+	impl<T: Config> Pallet<T> {
+		/// Writes `prices` as the oracle's aggregated values, stamped with the current time
+		/// (zero at genesis).
+		fn write_prices(prices: &[(T::OracleKey, T::OracleValue)]) {
+			let timestamp = <T as pallet_oracle::Config>::Time::now();
+			for (key, value) in prices {
+				pallet_oracle::Values::<T>::insert(
+					key,
+					TimestampedValue { value: value.clone(), timestamp: timestamp.clone() },
+				);
+			}
+		}
+	}
+
+}
