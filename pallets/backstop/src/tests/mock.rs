@@ -1,0 +1,434 @@
+//! Mock runtime with the real neighbours: pallet-balances, pallet-assets, pallet-timestamp,
+//! pallet-oracle (fed as its own pallet account) and the real pallet-lending, plus an
+//! `ExtBuilder` whose `build_and_execute` checks the pool invariants after every test.
+
+use crate::{self as pallet_backstop, PoolParams};
+use backstop_primitives::{cross_price, AssetId, Balance, MarketId, OraclePrice, PriceOracle};
+use frame_support::{
+    assert_ok, derive_impl, parameter_types,
+    traits::{AsEnsureOriginWithArg, ConstU128, ConstU32, ConstU64, SortedMembers},
+    PalletId,
+};
+use frame_system::{EnsureRoot, EnsureSigned};
+use pallet_lending::JumpRateModel;
+use pallet_oracle::DataFeeder;
+use sp_arithmetic::{FixedU128, Perbill};
+use sp_runtime::BuildStorage;
+
+pub type AccountId = u64;
+
+pub const ALICE: AccountId = 1;
+pub const BOB: AccountId = 2;
+pub const CHARLIE: AccountId = 3;
+pub const DAVE: AccountId = 4;
+/// A lender in the lending markets.
+pub const EVE: AccountId = 5;
+/// A keeper that triggers liquidations.
+pub const KEEPER: AccountId = 6;
+/// Borrowers.
+pub const BORROWER_1: AccountId = 11;
+pub const BORROWER_2: AccountId = 12;
+pub const BORROWER_3: AccountId = 13;
+/// Receives swap fees.
+pub const FEE_ACCOUNT: AccountId = 99;
+/// Owner of the test assets.
+pub const ADMIN: AccountId = 100;
+
+/// The stable asset (a USD stablecoin).
+pub const USD: AssetId = 1;
+/// Collaterals.
+pub const ETH: AssetId = 2;
+pub const BTC: AssetId = 3;
+pub const SOL: AssetId = 4;
+/// An asset with no oracle price.
+pub const DOGE: AssetId = 5;
+/// Every asset has 6 decimals: one token is 10^6 units.
+pub const DECIMALS: u8 = 6;
+pub const UNIT: Balance = 1_000_000;
+/// What every test account holds of each asset at genesis.
+pub const INITIAL: Balance = 1_000_000_000 * UNIT;
+/// Genesis time, Unix ms.
+pub const GENESIS_MS: u64 = 1_700_000_000_000;
+/// Shares the first deposit locks in the pool account.
+pub const MINIMUM_SHARES: Balance = 1_000_000_000;
+
+/// Lending markets created at genesis: USD against ETH (also the yield market), BTC, SOL,
+/// and one lending ETH against USD (not a stable market).
+pub const ETH_MARKET: MarketId = 0;
+pub const BTC_MARKET: MarketId = 1;
+pub const SOL_MARKET: MarketId = 2;
+pub const ETH_LOAN_MARKET: MarketId = 3;
+
+#[frame_support::runtime]
+mod runtime {
+    #[runtime::runtime]
+    #[runtime::derive(
+        RuntimeCall,
+        RuntimeEvent,
+        RuntimeError,
+        RuntimeOrigin,
+        RuntimeFreezeReason,
+        RuntimeHoldReason,
+        RuntimeSlashReason,
+        RuntimeLockId,
+        RuntimeTask,
+        RuntimeViewFunction
+    )]
+    pub struct Test;
+
+    #[runtime::pallet_index(0)]
+    pub type System = frame_system;
+    #[runtime::pallet_index(1)]
+    pub type Timestamp = pallet_timestamp;
+    #[runtime::pallet_index(2)]
+    pub type Balances = pallet_balances;
+    #[runtime::pallet_index(3)]
+    pub type Assets = pallet_assets;
+    #[runtime::pallet_index(4)]
+    pub type Oracle = pallet_oracle;
+    #[runtime::pallet_index(5)]
+    pub type Lending = pallet_lending;
+    #[runtime::pallet_index(6)]
+    pub type Backstop = pallet_backstop;
+}
+
+#[derive_impl(frame_system::config_preludes::TestDefaultConfig)]
+impl frame_system::Config for Test {
+    type Block = frame_system::mocking::MockBlock<Test>;
+    type AccountData = pallet_balances::AccountData<Balance>;
+}
+
+#[derive_impl(pallet_timestamp::config_preludes::TestDefaultConfig)]
+impl pallet_timestamp::Config for Test {}
+
+#[derive_impl(pallet_balances::config_preludes::TestDefaultConfig)]
+impl pallet_balances::Config for Test {
+    type Balance = Balance;
+    type ExistentialDeposit = ConstU128<1>;
+    type AccountStore = System;
+}
+
+#[derive_impl(pallet_assets::config_preludes::TestDefaultConfig)]
+impl pallet_assets::Config for Test {
+    type Balance = Balance;
+    type AssetId = AssetId;
+    type AssetIdParameter = AssetId;
+    type Currency = Balances;
+    type CreateOrigin = AsEnsureOriginWithArg<EnsureSigned<AccountId>>;
+    type ForceOrigin = EnsureRoot<AccountId>;
+}
+
+/// The oracle has no external feeders in the tests: prices are fed as its pallet account.
+pub struct NoFeeders;
+impl SortedMembers<AccountId> for NoFeeders {
+    fn sorted_members() -> Vec<AccountId> {
+        Vec::new()
+    }
+}
+
+parameter_types! {
+    pub const OraclePalletId: PalletId = PalletId(*b"py/oracl");
+    pub const LendingPalletId: PalletId = PalletId(*b"py/lendg");
+    pub const BackstopPalletId: PalletId = PalletId(*b"py/bstop");
+    /// The pool's yield market; a test may switch it off.
+    pub static YieldMarket: Option<MarketId> = Some(ETH_MARKET);
+}
+
+impl pallet_oracle::Config for Test {
+    type OnNewData = ();
+    type CombineData = pallet_oracle::DefaultCombineData<Self, ConstU32<1>, ConstU64<86_400_000>>;
+    type Time = Timestamp;
+    type OracleKey = AssetId;
+    type OracleValue = FixedU128;
+    type PalletId = OraclePalletId;
+    type Members = NoFeeders;
+    type WeightInfo = ();
+    type MaxHasDispatchedSize = ConstU32<10>;
+    type MaxFeedValues = ConstU32<10>;
+    #[cfg(feature = "runtime-benchmarks")]
+    type BenchmarkHelper = ();
+}
+
+/// `PriceOracle` over pallet-oracle: each asset is fed in USD per whole token, and the price
+/// of one unit of `base` in units of `quote` is their ratio (every asset has 6 decimals).
+pub struct UsdOracle;
+impl PriceOracle<AssetId> for UsdOracle {
+    fn price(base: AssetId, quote: AssetId) -> Option<OraclePrice> {
+        let base = Oracle::get(&base)?;
+        let quote = Oracle::get(&quote)?;
+        Some(OraclePrice {
+            price: cross_price(base.value, quote.value, DECIMALS, DECIMALS)?,
+            updated_at: base.timestamp.min(quote.timestamp),
+        })
+    }
+}
+
+#[cfg(feature = "runtime-benchmarks")]
+pub struct BenchmarkHelper;
+#[cfg(feature = "runtime-benchmarks")]
+impl pallet_lending::BenchmarkHelper for BenchmarkHelper {
+    fn create_asset(id: AssetId) {
+        use frame_support::traits::fungibles::{Create, Inspect};
+        if !<Assets as Inspect<AccountId>>::asset_exists(id) {
+            assert_ok!(<Assets as Create<AccountId>>::create(id, ADMIN, true, 1));
+        }
+    }
+    fn set_price(base: AssetId, quote: AssetId, price: FixedU128) {
+        feed_price(quote, FixedU128::from_u32(1));
+        feed_price(base, price);
+    }
+}
+#[cfg(feature = "runtime-benchmarks")]
+impl crate::BenchmarkHelper for BenchmarkHelper {
+    fn collateral_asset(index: u32) -> AssetId {
+        ETH + index
+    }
+    fn create_asset(id: AssetId) {
+        <Self as pallet_lending::BenchmarkHelper>::create_asset(id)
+    }
+    fn set_price(base: AssetId, quote: AssetId, price: FixedU128) {
+        <Self as pallet_lending::BenchmarkHelper>::set_price(base, quote, price)
+    }
+    fn create_market(loan: AssetId, collateral: AssetId) -> MarketId {
+        let id = pallet_lending::NextMarketId::<Test>::get();
+        assert_ok!(Lending::create_market(
+            RuntimeOrigin::root(),
+            loan,
+            collateral,
+            Perbill::from_percent(80),
+            rate_model()
+        ));
+        id
+    }
+}
+
+impl pallet_lending::Config for Test {
+    type Assets = Assets;
+    type Oracle = UsdOracle;
+    type Time = Timestamp;
+    type GovernanceOrigin = EnsureRoot<AccountId>;
+    type OnBadDebt = ();
+    type LiquidationPermission = ();
+    type OnPositionChanged = ();
+    type PalletId = LendingPalletId;
+    type MaxPriceAge = ConstU64<86_400_000>;
+    type MaxMarkets = ConstU32<8>;
+    type WeightInfo = ();
+    #[cfg(feature = "runtime-benchmarks")]
+    type BenchmarkHelper = BenchmarkHelper;
+}
+
+impl pallet_backstop::Config for Test {
+    type Assets = Assets;
+    type Oracle = UsdOracle;
+    type Lending = Lending;
+    type Time = Timestamp;
+    type GovernanceOrigin = EnsureRoot<AccountId>;
+    type StableAsset = ConstU32<USD>;
+    type YieldMarket = YieldMarket;
+    type FeeAccount = ConstU64<FEE_ACCOUNT>;
+    type PalletId = BackstopPalletId;
+    type MinimumShares = ConstU128<MINIMUM_SHARES>;
+    type MaxCollaterals = ConstU32<2>;
+    type WeightInfo = ();
+    #[cfg(feature = "runtime-benchmarks")]
+    type BenchmarkHelper = BenchmarkHelper;
+}
+
+/// Feeds `usd_per_token` for `asset` into pallet-oracle, stamped now.
+pub fn feed_price(asset: AssetId, usd_per_token: FixedU128) {
+    assert_ok!(
+        <Oracle as DataFeeder<AssetId, FixedU128, AccountId>>::feed_value(
+            None,
+            asset,
+            usd_per_token
+        )
+    );
+}
+
+/// Feeds a whole-dollar price.
+pub fn feed_usd(asset: AssetId, usd: u32) {
+    feed_price(asset, FixedU128::from_u32(usd));
+}
+
+/// Moves the clock forward by `ms`.
+pub fn advance_time(ms: u64) {
+    Timestamp::set_timestamp(pallet_timestamp::Now::<Test>::get() + ms);
+}
+
+/// The default test rate model: 2 % base, +10 % to the 80 % kink, +300 % above it.
+pub fn rate_model() -> JumpRateModel {
+    JumpRateModel {
+        base_rate: FixedU128::from_rational(2, 100),
+        slope1: FixedU128::from_rational(10, 100),
+        kink: Perbill::from_percent(80),
+        slope2: FixedU128::from_u32(3),
+    }
+}
+
+/// The pool's account.
+pub fn pool() -> AccountId {
+    Backstop::account_id()
+}
+
+/// `who`'s balance of `asset`.
+pub fn balance(asset: AssetId, who: AccountId) -> Balance {
+    pallet_assets::Pallet::<Test>::balance(asset, who)
+}
+
+/// `who` pledges `collateral` in `market` and borrows `debt` USD.
+pub fn open_position(who: AccountId, market: MarketId, collateral: Balance, debt: Balance) {
+    assert_ok!(Lending::supply_collateral(
+        RuntimeOrigin::signed(who),
+        market,
+        collateral
+    ));
+    assert_ok!(Lending::borrow(RuntimeOrigin::signed(who), market, debt));
+}
+
+/// `who` deposits `amount` into the pool.
+pub fn deposit(who: AccountId, amount: Balance) {
+    assert_ok!(Backstop::deposit(RuntimeOrigin::signed(who), amount));
+}
+
+/// Sets the pool parameters (as root).
+pub fn set_params(params: PoolParams) {
+    assert_ok!(Backstop::set_params(RuntimeOrigin::root(), params));
+}
+
+/// The last event of the backstop pallet.
+pub fn last_event() -> crate::Event<Test> {
+    backstop_events().pop().expect("a backstop event")
+}
+
+/// Every backstop event so far.
+pub fn backstop_events() -> Vec<crate::Event<Test>> {
+    System::events()
+        .into_iter()
+        .filter_map(|record| match record.event {
+            RuntimeEvent::Backstop(event) => Some(event),
+            _ => None,
+        })
+        .collect()
+}
+
+pub struct ExtBuilder {
+    params: PoolParams,
+    lender_supply: Balance,
+}
+
+impl Default for ExtBuilder {
+    fn default() -> Self {
+        Self {
+            params: PoolParams::default(),
+            lender_supply: 10_000_000 * UNIT,
+        }
+    }
+}
+
+impl ExtBuilder {
+    /// Genesis pool parameters.
+    pub fn params(mut self, params: PoolParams) -> Self {
+        self.params = params;
+        self
+    }
+
+    /// What EVE supplies to each stable market at genesis (the markets' liquidity).
+    pub fn lender_supply(mut self, amount: Balance) -> Self {
+        self.lender_supply = amount;
+        self
+    }
+
+    /// Genesis: assets USD, ETH, BTC, SOL, DOGE (sufficient, min balance 1), every account
+    /// holding `INITIAL` of each; clock at `GENESIS_MS`; USD 1 $, ETH 2 000 $, BTC 30 000 $,
+    /// SOL 100 $ (DOGE unpriced); the four lending markets (80 % lltv), EVE supplying the
+    /// stable markets.
+    pub fn build(self) -> sp_io::TestExternalities {
+        let accounts = [
+            ALICE,
+            BOB,
+            CHARLIE,
+            DAVE,
+            EVE,
+            KEEPER,
+            BORROWER_1,
+            BORROWER_2,
+            BORROWER_3,
+            FEE_ACCOUNT,
+        ];
+        let assets = [USD, ETH, BTC, SOL, DOGE];
+        let mut storage = frame_system::GenesisConfig::<Test>::default()
+            .build_storage()
+            .unwrap();
+        pallet_balances::GenesisConfig::<Test> {
+            balances: accounts
+                .iter()
+                .map(|a| (*a, INITIAL))
+                .chain([(ADMIN, INITIAL)])
+                .collect(),
+            ..Default::default()
+        }
+        .assimilate_storage(&mut storage)
+        .unwrap();
+        pallet_assets::GenesisConfig::<Test> {
+            assets: assets.iter().map(|id| (*id, ADMIN, true, 1)).collect(),
+            accounts: accounts
+                .iter()
+                .flat_map(|a| assets.iter().map(|id| (*id, *a, INITIAL)))
+                .collect(),
+            ..Default::default()
+        }
+        .assimilate_storage(&mut storage)
+        .unwrap();
+        pallet_backstop::GenesisConfig::<Test> {
+            params: self.params,
+            ..Default::default()
+        }
+        .assimilate_storage(&mut storage)
+        .unwrap();
+        let mut ext = sp_io::TestExternalities::new(storage);
+        ext.execute_with(|| {
+            System::set_block_number(1);
+            Timestamp::set_timestamp(GENESIS_MS);
+            feed_usd(USD, 1);
+            feed_usd(ETH, 2_000);
+            feed_usd(BTC, 30_000);
+            feed_usd(SOL, 100);
+            let lltv = Perbill::from_percent(80);
+            for (loan, collateral) in [(USD, ETH), (USD, BTC), (USD, SOL), (ETH, USD)] {
+                assert_ok!(Lending::create_market(
+                    RuntimeOrigin::root(),
+                    loan,
+                    collateral,
+                    lltv,
+                    rate_model()
+                ));
+            }
+            if self.lender_supply > 0 {
+                for market in [ETH_MARKET, BTC_MARKET, SOL_MARKET] {
+                    assert_ok!(Lending::supply(
+                        RuntimeOrigin::signed(EVE),
+                        market,
+                        self.lender_supply
+                    ));
+                }
+            }
+            System::reset_events();
+        });
+        ext
+    }
+
+    /// Runs `test`, then checks every invariant of the pool.
+    pub fn build_and_execute(self, test: impl FnOnce()) {
+        self.build().execute_with(|| {
+            test();
+            Backstop::do_try_state().expect("pool invariants hold after the test");
+        });
+    }
+}
+
+/// The externalities the benchmark test suite runs in.
+#[cfg(feature = "runtime-benchmarks")]
+pub fn new_bench_ext() -> sp_io::TestExternalities {
+    ExtBuilder::default().build()
+}

@@ -1,0 +1,155 @@
+//! Swaps: the curve's quote, the fee, slippage, stale prices, the inventory.
+
+use super::{mock::*, pool_holds_eth, REPAID, SEIZED};
+use crate::{Collaterals, Error, Event, PoolParams, StableReserve};
+use frame_support::{assert_noop, assert_ok};
+
+/// The pool after `pool_holds_eth`: 91 539.999999 USD and 4.997001 ETH at 1 800 USD.
+const POOL_USD: u128 = 100_000 * UNIT - REPAID;
+const POOL_ETH: u128 = SEIZED - 2_999;
+
+#[test]
+fn a_swap_pays_the_curve_quote() {
+    ExtBuilder::default().build_and_execute(|| {
+        pool_holds_eth();
+        let (charlie_usd, charlie_eth) = (balance(USD, CHARLIE), balance(ETH, CHARLIE));
+        // 1 800 USD is worth 1 ETH at the oracle; with 9 % of the pool in ETH and A = 20 the
+        // curve pays 1.007788 ETH (worked out independently from mechanisms.md §3).
+        assert_eq!(
+            Backstop::quote_swap(ETH, 1_800 * UNIT).map(|q| (q.out, q.fee)),
+            Ok((1_007_788, 0))
+        );
+        assert_ok!(Backstop::swap(
+            RuntimeOrigin::signed(CHARLIE),
+            ETH,
+            1_800 * UNIT,
+            1_007_788
+        ));
+        assert_eq!(balance(ETH, CHARLIE), charlie_eth + 1_007_788);
+        assert_eq!(balance(USD, CHARLIE), charlie_usd - 1_800 * UNIT);
+        assert_eq!(StableReserve::<Test>::get(), POOL_USD + 1_800 * UNIT);
+        assert_eq!(
+            Collaterals::<Test>::get().get(&ETH).copied(),
+            Some(POOL_ETH - 1_007_788)
+        );
+        assert_eq!(
+            last_event(),
+            Event::Swapped {
+                who: CHARLIE,
+                asset: ETH,
+                stable_in: 1_800 * UNIT,
+                out: 1_007_788,
+                fee: 0
+            }
+        );
+    });
+}
+
+#[test]
+fn a_larger_amplification_pays_less() {
+    ExtBuilder::default().build_and_execute(|| {
+        pool_holds_eth();
+        set_params(PoolParams {
+            amplification: 200,
+            ..Default::default()
+        });
+        assert_eq!(
+            Backstop::quote_swap(ETH, 1_800 * UNIT).map(|q| q.out),
+            Ok(1_000_811)
+        );
+    });
+}
+
+#[test]
+fn the_fee_goes_to_the_fee_account() {
+    ExtBuilder::default().build_and_execute(|| {
+        pool_holds_eth();
+        set_params(PoolParams {
+            fee_bps: 100,
+            ..Default::default()
+        });
+        let fees = balance(USD, FEE_ACCOUNT);
+        assert_ok!(Backstop::swap(
+            RuntimeOrigin::signed(CHARLIE),
+            ETH,
+            1_800 * UNIT,
+            0
+        ));
+        assert_eq!(balance(USD, FEE_ACCOUNT), fees + 18 * UNIT);
+        assert_eq!(StableReserve::<Test>::get(), POOL_USD + 1_782 * UNIT);
+        assert_eq!(
+            Collaterals::<Test>::get().get(&ETH).copied(),
+            Some(POOL_ETH - 1_007_788)
+        );
+    });
+}
+
+#[test]
+fn buying_the_whole_inventory_empties_the_asset() {
+    ExtBuilder::default().build_and_execute(|| {
+        pool_holds_eth();
+        // 20 000 USD would buy more than the pool holds: it gets all 4.997001 ETH.
+        assert_ok!(Backstop::swap(
+            RuntimeOrigin::signed(CHARLIE),
+            ETH,
+            20_000 * UNIT,
+            0
+        ));
+        assert!(Collaterals::<Test>::get().is_empty());
+        assert_eq!(balance(ETH, pool()), 0);
+        assert_noop!(
+            Backstop::swap(RuntimeOrigin::signed(CHARLIE), ETH, UNIT, 0),
+            Error::<Test>::UnknownCollateral
+        );
+    });
+}
+
+#[test]
+fn swap_errors_change_nothing() {
+    ExtBuilder::default().build_and_execute(|| {
+        pool_holds_eth();
+        let origin = || RuntimeOrigin::signed(CHARLIE);
+        assert_noop!(
+            Backstop::swap(origin(), ETH, 1_800 * UNIT, 1_007_789),
+            Error::<Test>::Slippage
+        );
+        assert_noop!(
+            Backstop::swap(origin(), ETH, 0, 0),
+            Error::<Test>::ZeroAmount
+        );
+        // One USD unit buys less than one ETH unit.
+        assert_noop!(
+            Backstop::swap(origin(), ETH, 1, 0),
+            Error::<Test>::SwapTooSmall
+        );
+        assert_noop!(
+            Backstop::swap(origin(), BTC, UNIT, 0),
+            Error::<Test>::UnknownCollateral
+        );
+        assert_noop!(
+            Backstop::swap(RuntimeOrigin::signed(ADMIN), ETH, 1_800 * UNIT, 0),
+            sp_runtime::TokenError::FundsUnavailable
+        );
+        assert_noop!(
+            Backstop::swap(RuntimeOrigin::none(), ETH, 1_800 * UNIT, 0),
+            sp_runtime::DispatchError::BadOrigin
+        );
+        advance_time(3_600_001);
+        feed_usd(USD, 1);
+        assert_noop!(
+            Backstop::swap(origin(), ETH, 1_800 * UNIT, 0),
+            Error::<Test>::OracleStale
+        );
+    });
+}
+
+#[test]
+fn an_asset_without_a_price_has_none() {
+    ExtBuilder::default().build_and_execute(|| {
+        assert!(matches!(
+            Backstop::fresh_price(DOGE),
+            Err(Error::<Test>::PriceMissing)
+        ));
+        assert!(Backstop::fresh_price(ETH).is_ok());
+    });
+}
