@@ -44,6 +44,17 @@ impl<T: Config> Pallet<T> {
         lltv: Perbill,
         irm: JumpRateModel,
     ) -> Result<MarketId, DispatchError> {
+        Self::create_market_at(loan_asset, collateral_asset, lltv, irm, Self::now_ms())
+    }
+
+    /// Creates a market whose interest starts accruing at `now` (Unix ms).
+    pub(crate) fn create_market_at(
+        loan_asset: AssetId,
+        collateral_asset: AssetId,
+        lltv: Perbill,
+        irm: JumpRateModel,
+        now: Moment,
+    ) -> Result<MarketId, DispatchError> {
         ensure!(loan_asset != collateral_asset, Error::<T>::SameAsset);
         ensure!(
             T::Assets::asset_exists(loan_asset) && T::Assets::asset_exists(collateral_asset),
@@ -76,7 +87,7 @@ impl<T: Config> Pallet<T> {
                 total_supply_shares: 0,
                 total_borrow_assets: 0,
                 total_borrow_shares: 0,
-                last_update: Self::now_ms(),
+                last_update: now,
             },
         );
         NextMarketId::<T>::put(next);

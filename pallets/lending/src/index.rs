@@ -95,7 +95,7 @@ impl<T: Config> Pallet<T> {
     }
 
     /// Appends `who` to the bucket of `key`, creating the bucket if needed.
-    fn index_insert(market: MarketId, who: &T::AccountId, key: u64) -> DispatchResult {
+    pub(crate) fn index_insert(market: MarketId, who: &T::AccountId, key: u64) -> DispatchResult {
         if let Some(mut bucket) = IndexBuckets::<T>::get(market, key) {
             IndexNodes::<T>::mutate(market, &bucket.tail, |tail| {
                 if let Some(tail) = tail {
@@ -160,7 +160,11 @@ impl<T: Config> Pallet<T> {
     }
 
     /// Unlinks `who` (whose node is `node`) and drops its bucket if it empties.
-    fn index_remove(market: MarketId, who: &T::AccountId, node: IndexNode<T::AccountId>) {
+    pub(crate) fn index_remove(
+        market: MarketId,
+        who: &T::AccountId,
+        node: IndexNode<T::AccountId>,
+    ) {
         IndexNodes::<T>::remove(market, who);
         let Some(mut bucket) = IndexBuckets::<T>::get(market, node.key) else {
             return;
@@ -248,7 +252,10 @@ impl<T: Config> Pallet<T> {
     }
 
     /// The smallest non-empty key strictly above `key`, if any.
-    fn bitmap_next_above(market: MarketId, key: u64) -> Result<Option<u64>, DispatchError> {
+    pub(crate) fn bitmap_next_above(
+        market: MarketId,
+        key: u64,
+    ) -> Result<Option<u64>, DispatchError> {
         for level in 0..BITMAP_LEVELS {
             let (word_index, bit) = bitmap_position(key, level);
             let word = IndexBitmap::<T>::get((market, level, word_index));

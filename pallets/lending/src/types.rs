@@ -18,6 +18,8 @@ use sp_arithmetic::{traits::Saturating, FixedU128, Perbill};
     DecodeWithMemTracking,
     MaxEncodedLen,
     TypeInfo,
+    serde::Serialize,
+    serde::Deserialize,
 )]
 pub struct JumpRateModel {
     /// Borrow rate at zero utilisation, per year (0.02 = 2 %/year). At most [`Self::MAX_BASE_RATE`].

@@ -360,3 +360,61 @@ proptest! {
         });
     }
 }
+
+// ------------------------------------------------------------------------------------------
+// Property test: the bucket list and the bitmap under keys that share bitmap words.
+// ------------------------------------------------------------------------------------------
+
+/// Keys in clusters that share bitmap words at every level: bases differing in one byte,
+/// plus small offsets.
+fn clustered_key() -> impl Strategy<Value = u64> {
+    (0..7u32, 0..600u64, any::<bool>()).prop_map(|(level, offset, far)| {
+        let base = if far {
+            0x00ab_cdef_0123_4500u64
+        } else {
+            0x0012_3456_789a_bc00
+        };
+        (base ^ (1u64 << (8 * level))) + offset
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+    #[test]
+    fn buckets_stay_sorted_and_the_bitmap_finds_successors(
+        ops in prop::collection::vec((clustered_key(), 0..3u64), 1..80),
+        probes in prop::collection::vec(clustered_key(), 1..20),
+    ) {
+        ExtBuilder::default().build_and_execute(|| {
+            const MARKET: u32 = 9;
+            let mut expected: std::collections::BTreeMap<AccountId, u64> = Default::default();
+            for (i, (key, action)) in ops.iter().enumerate() {
+                let who = 1_000 + (*key % 5) * 100 + (i as u64 % 3);
+                if let Some(node) = IndexNodes::<Test>::get(MARKET, who) {
+                    Lending::index_remove(MARKET, &who, node);
+                    expected.remove(&who);
+                }
+                if *action != 0 {
+                    Lending::index_insert(MARKET, &who, *key).unwrap();
+                    expected.insert(who, *key);
+                }
+            }
+            let mut keys: Vec<u64> = expected.values().copied().collect();
+            keys.sort_unstable_by(|a, b| b.cmp(a));
+            keys.dedup();
+            let buckets = Lending::index_buckets(MARKET);
+            assert_eq!(buckets.iter().map(|(k, _)| *k).collect::<Vec<_>>(), keys);
+            for (key, members) in &buckets {
+                for who in members {
+                    assert_eq!(expected.get(who), Some(key));
+                }
+            }
+            assert_eq!(buckets.iter().map(|(_, m)| m.len()).sum::<usize>(), expected.len());
+            for probe in &probes {
+                let successor = keys.iter().rev().find(|k| **k > *probe).copied();
+                assert_eq!(Lending::bitmap_next_above(MARKET, *probe).unwrap(), successor);
+            }
+        });
+    }
+}

@@ -51,6 +51,32 @@ fn governance_creates_a_market() {
 }
 
 #[test]
+fn genesis_creates_markets() {
+    ExtBuilder::default()
+        .with_market(USD, ETH, Perbill::from_percent(80))
+        .with_market(ETH, USD, Perbill::from_percent(50))
+        .build_and_execute(|| {
+            assert_eq!(NextMarketId::<Test>::get(), 2);
+            let market = Markets::<Test>::get(1).unwrap();
+            assert_eq!((market.loan_asset, market.collateral_asset), (ETH, USD));
+            assert_eq!(market.last_update, 0);
+            // The first interaction starts the clock; no debt, so no interest.
+            assert_ok!(Lending::supply(RuntimeOrigin::signed(ALICE), 0, UNIT));
+            let market = Markets::<Test>::get(0).unwrap();
+            assert_eq!(market.last_update, GENESIS_MS);
+            assert_eq!(market.total_supply_assets, UNIT);
+        });
+}
+
+#[test]
+#[should_panic(expected = "invalid genesis market")]
+fn genesis_rejects_invalid_markets() {
+    ExtBuilder::default()
+        .with_market(USD, USD, Perbill::from_percent(80))
+        .build();
+}
+
+#[test]
 fn only_governance_creates_markets() {
     ExtBuilder::default().build_and_execute(|| {
         assert_noop!(

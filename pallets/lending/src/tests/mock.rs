@@ -264,12 +264,14 @@ pub fn last_lending_event() -> crate::Event<Test> {
 
 pub struct ExtBuilder {
     accounts: Vec<AccountId>,
+    markets: Vec<(AssetId, AssetId, Perbill, JumpRateModel)>,
 }
 
 impl Default for ExtBuilder {
     fn default() -> Self {
         Self {
             accounts: vec![ALICE, BOB, CHARLIE, DAVE, EVE],
+            markets: Vec::new(),
         }
     }
 }
@@ -278,6 +280,12 @@ impl ExtBuilder {
     /// Adds accounts funded like the default ones.
     pub fn with_accounts(mut self, accounts: impl IntoIterator<Item = AccountId>) -> Self {
         self.accounts.extend(accounts);
+        self
+    }
+
+    /// Adds a market to the lending pallet's genesis.
+    pub fn with_market(mut self, loan: AssetId, collateral: AssetId, lltv: Perbill) -> Self {
+        self.markets.push((loan, collateral, lltv, rate_model()));
         self
     }
 
@@ -309,6 +317,12 @@ impl ExtBuilder {
                 .iter()
                 .flat_map(|a| [(USD, *a, INITIAL), (ETH, *a, INITIAL), (DOGE, *a, INITIAL)])
                 .collect(),
+            ..Default::default()
+        }
+        .assimilate_storage(&mut storage)
+        .unwrap();
+        pallet_lending::GenesisConfig::<Test> {
+            markets: self.markets,
             ..Default::default()
         }
         .assimilate_storage(&mut storage)
