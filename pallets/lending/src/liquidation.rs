@@ -8,7 +8,7 @@
 //! from the suppliers' total (socialised), and `T::OnBadDebt` is told.
 
 use crate::{math, pallet::*};
-use backstop_primitives::{Balance, LiquidationPermission, MarketId, OnBadDebt};
+use backstop_primitives::{Balance, LiquidationPermission, MarketId, OnBadDebt, Shares};
 use frame_support::{
     ensure,
     traits::{fungibles::Mutate, tokens::Preservation},
@@ -22,7 +22,7 @@ pub struct Liquidation {
     /// Loan assets the liquidator paid.
     pub repaid_assets: Balance,
     /// Borrow shares those assets cancelled.
-    pub repaid_shares: u128,
+    pub repaid_shares: Shares,
     /// Collateral the liquidator received.
     pub seized: Balance,
     /// Debt realised as bad debt (loan units).
