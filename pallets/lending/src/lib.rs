@@ -37,9 +37,9 @@
 //! (see [`index`] for the layout and costs): updating a position is O(1) storage operations
 //! (at most 2 × 7 bitmap words when a bucket is created), and
 //! [`liquidatable_positions`](Pallet::liquidatable_positions) returns the `k` most
-//! liquidatable positions in O(k + b + 1) reads (b: the positions
-//! sharing θ's key, whose `r` agrees with θ to 47 bits). It is exact: it never misses a liquidatable
-//! position and never returns a healthy one.
+//! liquidatable positions in O(k + b + 1) reads (b: the positions sharing θ's key, whose `r`
+//! agrees with θ to 47 bits). It is exact: it never misses a liquidatable position and never
+//! returns a healthy one.
 //!
 //! ## Code map
 //!
