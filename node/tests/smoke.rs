@@ -4,16 +4,16 @@
 //! best block.
 
 use std::{
-	io::{BufRead, BufReader, Read, Write},
-	net::{TcpListener, TcpStream},
-	path::Path,
-	process::{Child, Command, Stdio},
-	time::{Duration, Instant},
+    io::{BufRead, BufReader, Read, Write},
+    net::{TcpListener, TcpStream},
+    path::Path,
+    process::{Child, Command, Stdio},
+    time::{Duration, Instant},
 };
 
 use backstop_runtime::{
-	AccountId, Balance, Runtime, RuntimeCall, SignedPayload, TxExtension, UncheckedExtrinsic,
-	VERSION,
+    AccountId, Balance, Runtime, RuntimeCall, SignedPayload, TxExtension, UncheckedExtrinsic,
+    VERSION,
 };
 use codec::{Decode, Encode};
 use serde_json::{json, Value};
@@ -24,230 +24,255 @@ use sp_runtime::{generic, MultiAddress};
 const NODE: &str = env!("CARGO_BIN_EXE_backstop-node");
 
 fn free_port() -> u16 {
-	TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).expect("a free port")
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port")
 }
 
 /// A running node, killed if the test fails half-way.
 struct Node {
-	child: Child,
-	rpc_port: u16,
+    child: Child,
+    rpc_port: u16,
 }
 
 impl Node {
-	fn start(base_path: &Path, extra: &[&str]) -> Node {
-		let rpc_port = free_port();
-		let p2p_port = free_port();
-		let mut child = Command::new(NODE)
-			.args(["--dev", "--no-prometheus", "--no-telemetry", "--rpc-port"])
-			.arg(rpc_port.to_string())
-			.arg("--port")
-			.arg(p2p_port.to_string())
-			.arg("--base-path")
-			.arg(base_path)
-			.args(extra)
-			.stdout(Stdio::null())
-			.stderr(Stdio::piped())
-			.spawn()
-			.expect("the node starts");
-		// Keep draining the log so the node never blocks on a full pipe; echo it for failures.
-		let stderr = child.stderr.take().expect("stderr is piped");
-		std::thread::spawn(move || {
-			for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-				eprintln!("[node] {line}");
-			}
-		});
-		let node = Node { child, rpc_port };
-		node.wait_for(Duration::from_secs(120), "RPC to answer", || {
-			node.try_rpc("system_health", json!([])).ok()
-		});
-		node
-	}
+    fn start(base_path: &Path, extra: &[&str]) -> Node {
+        let rpc_port = free_port();
+        let p2p_port = free_port();
+        let mut child = Command::new(NODE)
+            .args(["--dev", "--no-prometheus", "--no-telemetry", "--rpc-port"])
+            .arg(rpc_port.to_string())
+            .arg("--port")
+            .arg(p2p_port.to_string())
+            .arg("--base-path")
+            .arg(base_path)
+            .args(extra)
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("the node starts");
+        // Keep draining the log so the node never blocks on a full pipe; echo it for failures.
+        let stderr = child.stderr.take().expect("stderr is piped");
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                eprintln!("[node] {line}");
+            }
+        });
+        let node = Node { child, rpc_port };
+        node.wait_for(Duration::from_secs(120), "RPC to answer", || {
+            node.try_rpc("system_health", json!([])).ok()
+        });
+        node
+    }
 
-	fn try_rpc(&self, method: &str, params: Value) -> Result<Value, String> {
-		let body = json!({"jsonrpc": "2.0", "id": 1, "method": method, "params": params}).to_string();
-		let mut stream =
-			TcpStream::connect(("127.0.0.1", self.rpc_port)).map_err(|e| e.to_string())?;
-		stream.set_read_timeout(Some(Duration::from_secs(30))).map_err(|e| e.to_string())?;
-		write!(
+    fn try_rpc(&self, method: &str, params: Value) -> Result<Value, String> {
+        let body =
+            json!({"jsonrpc": "2.0", "id": 1, "method": method, "params": params}).to_string();
+        let mut stream =
+            TcpStream::connect(("127.0.0.1", self.rpc_port)).map_err(|e| e.to_string())?;
+        stream
+            .set_read_timeout(Some(Duration::from_secs(30)))
+            .map_err(|e| e.to_string())?;
+        write!(
 			stream,
 			"POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{}",
 			body.len(),
 			body
 		)
 		.map_err(|e| e.to_string())?;
-		let mut response = String::new();
-		stream.read_to_string(&mut response).map_err(|e| e.to_string())?;
-		let json_start = response.find("\r\n\r\n").ok_or("no HTTP body")? + 4;
-		let reply: Value =
-			serde_json::from_str(&response[json_start..]).map_err(|e| e.to_string())?;
-		match reply.get("result") {
-			Some(result) => Ok(result.clone()),
-			None => Err(format!("{method}: {reply}")),
-		}
-	}
+        let mut response = String::new();
+        stream
+            .read_to_string(&mut response)
+            .map_err(|e| e.to_string())?;
+        let json_start = response.find("\r\n\r\n").ok_or("no HTTP body")? + 4;
+        let reply: Value =
+            serde_json::from_str(&response[json_start..]).map_err(|e| e.to_string())?;
+        match reply.get("result") {
+            Some(result) => Ok(result.clone()),
+            None => Err(format!("{method}: {reply}")),
+        }
+    }
 
-	fn rpc(&self, method: &str, params: Value) -> Value {
-		self.try_rpc(method, params).unwrap_or_else(|e| panic!("RPC {method} failed: {e}"))
-	}
+    fn rpc(&self, method: &str, params: Value) -> Value {
+        self.try_rpc(method, params)
+            .unwrap_or_else(|e| panic!("RPC {method} failed: {e}"))
+    }
 
-	fn wait_for<T>(&self, limit: Duration, what: &str, mut f: impl FnMut() -> Option<T>) -> T {
-		let start = Instant::now();
-		loop {
-			if let Some(v) = f() {
-				return v;
-			}
-			assert!(start.elapsed() < limit, "timed out after {limit:?} waiting for {what}");
-			std::thread::sleep(Duration::from_millis(200));
-		}
-	}
+    fn wait_for<T>(&self, limit: Duration, what: &str, mut f: impl FnMut() -> Option<T>) -> T {
+        let start = Instant::now();
+        loop {
+            if let Some(v) = f() {
+                return v;
+            }
+            assert!(
+                start.elapsed() < limit,
+                "timed out after {limit:?} waiting for {what}"
+            );
+            std::thread::sleep(Duration::from_millis(200));
+        }
+    }
 
-	fn best(&self) -> (u64, H256) {
-		let header = self.rpc("chain_getHeader", json!([]));
-		let number = header["number"].as_str().expect("number");
-		let number = u64::from_str_radix(number.trim_start_matches("0x"), 16).expect("hex");
-		let hash: H256 = hash_of(&self.rpc("chain_getBlockHash", json!([number])));
-		(number, hash)
-	}
+    fn best(&self) -> (u64, H256) {
+        let header = self.rpc("chain_getHeader", json!([]));
+        let number = header["number"].as_str().expect("number");
+        let number = u64::from_str_radix(number.trim_start_matches("0x"), 16).expect("hex");
+        let hash: H256 = hash_of(&self.rpc("chain_getBlockHash", json!([number])));
+        (number, hash)
+    }
 
-	fn free_balance(&self, who: &AccountId, at: H256) -> Balance {
-		let key = frame_system::Account::<Runtime>::hashed_key_for(who);
-		let raw = self.rpc("state_getStorage", json!([hex(&key), format!("{at:?}")]));
-		let bytes = unhex(raw.as_str().expect("the account exists"));
-		let info = frame_system::AccountInfo::<u32, pallet_balances::AccountData<Balance>>::decode(
-			&mut &bytes[..],
-		)
-		.expect("AccountInfo decodes");
-		info.data.free
-	}
+    fn free_balance(&self, who: &AccountId, at: H256) -> Balance {
+        let key = frame_system::Account::<Runtime>::hashed_key_for(who);
+        let raw = self.rpc("state_getStorage", json!([hex(&key), format!("{at:?}")]));
+        let bytes = unhex(raw.as_str().expect("the account exists"));
+        let info = frame_system::AccountInfo::<u32, pallet_balances::AccountData<Balance>>::decode(
+            &mut &bytes[..],
+        )
+        .expect("AccountInfo decodes");
+        info.data.free
+    }
 
-	/// Stops the node with SIGINT, as Ctrl-C would, and checks it exits cleanly.
-	fn stop(mut self) {
-		let status = Command::new("kill")
-			.args(["-INT", &self.child.id().to_string()])
-			.status()
-			.expect("kill runs");
-		assert!(status.success());
-		let start = Instant::now();
-		loop {
-			if let Some(exit) = self.child.try_wait().expect("wait") {
-				assert!(exit.success(), "node exited with {exit}");
-				return;
-			}
-			assert!(start.elapsed() < Duration::from_secs(60), "node did not stop on SIGINT");
-			std::thread::sleep(Duration::from_millis(100));
-		}
-	}
+    /// Stops the node with SIGINT, as Ctrl-C would, and checks it exits cleanly.
+    fn stop(mut self) {
+        let status = Command::new("kill")
+            .args(["-INT", &self.child.id().to_string()])
+            .status()
+            .expect("kill runs");
+        assert!(status.success());
+        let start = Instant::now();
+        loop {
+            if let Some(exit) = self.child.try_wait().expect("wait") {
+                assert!(exit.success(), "node exited with {exit}");
+                return;
+            }
+            assert!(
+                start.elapsed() < Duration::from_secs(60),
+                "node did not stop on SIGINT"
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
 }
 
 impl Drop for Node {
-	fn drop(&mut self) {
-		let _ = self.child.kill();
-		let _ = self.child.wait();
-	}
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
 }
 
 fn hex(bytes: &[u8]) -> String {
-	format!("0x{}", bytes.iter().map(|b| format!("{b:02x}")).collect::<String>())
+    format!(
+        "0x{}",
+        bytes.iter().map(|b| format!("{b:02x}")).collect::<String>()
+    )
 }
 
 fn unhex(s: &str) -> Vec<u8> {
-	let s = s.trim_start_matches("0x");
-	(0..s.len()).step_by(2).map(|i| u8::from_str_radix(&s[i..i + 2], 16).expect("hex")).collect()
+    let s = s.trim_start_matches("0x");
+    (0..s.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&s[i..i + 2], 16).expect("hex"))
+        .collect()
 }
 
 fn hash_of(v: &Value) -> H256 {
-	H256::from_slice(&unhex(v.as_str().expect("a hash")))
+    H256::from_slice(&unhex(v.as_str().expect("a hash")))
 }
 
 /// A transfer from `from` to `to`, signed as a wallet signs it (immortal era).
 fn signed_transfer(
-	from: Sr25519Keyring,
-	to: &AccountId,
-	amount: Balance,
-	nonce: u32,
-	genesis: H256,
+    from: Sr25519Keyring,
+    to: &AccountId,
+    amount: Balance,
+    nonce: u32,
+    genesis: H256,
 ) -> Vec<u8> {
-	let call = RuntimeCall::Balances(pallet_balances::Call::transfer_keep_alive {
-		dest: MultiAddress::Id(to.clone()),
-		value: amount,
-	});
-	let extension: TxExtension = (
-		frame_system::AuthorizeCall::<Runtime>::new(),
-		frame_system::CheckNonZeroSender::<Runtime>::new(),
-		frame_system::CheckSpecVersion::<Runtime>::new(),
-		frame_system::CheckTxVersion::<Runtime>::new(),
-		frame_system::CheckGenesis::<Runtime>::new(),
-		frame_system::CheckEra::<Runtime>::from(generic::Era::Immortal),
-		frame_system::CheckNonce::<Runtime>::from(nonce),
-		frame_system::CheckWeight::<Runtime>::new(),
-		pallet_transaction_payment::ChargeTransactionPayment::<Runtime>::from(0),
-		pallet_revive::evm::tx_extension::SetOrigin::<Runtime>::default(),
-		frame_system::WeightReclaim::<Runtime>::new(),
-	);
-	let implicit = (
-		(),
-		(),
-		VERSION.spec_version,
-		VERSION.transaction_version,
-		genesis,
-		genesis,
-		(),
-		(),
-		(),
-		(),
-		(),
-	);
-	let payload = SignedPayload::from_raw(call.clone(), extension.clone(), implicit);
-	let signature = payload.using_encoded(|bytes| from.pair().sign(bytes));
-	let xt: UncheckedExtrinsic = generic::UncheckedExtrinsic::new_signed(
-		call,
-		MultiAddress::Id(from.to_account_id()),
-		signature.into(),
-		extension,
-	)
-	.into();
-	xt.encode()
+    let call = RuntimeCall::Balances(pallet_balances::Call::transfer_keep_alive {
+        dest: MultiAddress::Id(to.clone()),
+        value: amount,
+    });
+    let extension: TxExtension = (
+        frame_system::AuthorizeCall::<Runtime>::new(),
+        frame_system::CheckNonZeroSender::<Runtime>::new(),
+        frame_system::CheckSpecVersion::<Runtime>::new(),
+        frame_system::CheckTxVersion::<Runtime>::new(),
+        frame_system::CheckGenesis::<Runtime>::new(),
+        frame_system::CheckEra::<Runtime>::from(generic::Era::Immortal),
+        frame_system::CheckNonce::<Runtime>::from(nonce),
+        frame_system::CheckWeight::<Runtime>::new(),
+        pallet_transaction_payment::ChargeTransactionPayment::<Runtime>::from(0),
+        pallet_revive::evm::tx_extension::SetOrigin::<Runtime>::default(),
+        frame_system::WeightReclaim::<Runtime>::new(),
+    );
+    let implicit = (
+        (),
+        (),
+        VERSION.spec_version,
+        VERSION.transaction_version,
+        genesis,
+        genesis,
+        (),
+        (),
+        (),
+        (),
+        (),
+    );
+    let payload = SignedPayload::from_raw(call.clone(), extension.clone(), implicit);
+    let signature = payload.using_encoded(|bytes| from.pair().sign(bytes));
+    let xt: UncheckedExtrinsic = generic::UncheckedExtrinsic::new_signed(
+        call,
+        MultiAddress::Id(from.to_account_id()),
+        signature.into(),
+        extension,
+    )
+    .into();
+    xt.encode()
 }
 
 #[test]
 fn dev_node_produces_blocks_includes_a_transfer_and_restarts_on_its_base_path() {
-	let base = std::env::temp_dir().join(format!("backstop-smoke-{}", std::process::id()));
-	let _ = std::fs::remove_dir_all(&base);
+    let base = std::env::temp_dir().join(format!("backstop-smoke-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&base);
 
-	// 1. A node sealing on a 1 s timer (and instantly on transactions).
-	let node = Node::start(&base, &["--block-time", "1000"]);
-	node.wait_for(Duration::from_secs(60), "3 blocks", || (node.best().0 >= 3).then_some(()));
+    // 1. A node sealing on a 1 s timer (and instantly on transactions).
+    let node = Node::start(&base, &["--block-time", "1000"]);
+    node.wait_for(Duration::from_secs(60), "3 blocks", || {
+        (node.best().0 >= 3).then_some(())
+    });
 
-	// 2. Alice sends Bob 1 UNIT over RPC; the transfer is included in a block.
-	let genesis = hash_of(&node.rpc("chain_getBlockHash", json!([0])));
-	let bob = Sr25519Keyring::Bob.to_account_id();
-	let (before_number, before_hash) = node.best();
-	let bob_before = node.free_balance(&bob, before_hash);
-	let amount = backstop_runtime::UNIT;
-	let xt = signed_transfer(Sr25519Keyring::Alice, &bob, amount, 0, genesis);
-	let xt_hex = hex(&xt);
-	node.rpc("author_submitExtrinsic", json!([xt_hex]));
-	let included_in = node.wait_for(Duration::from_secs(60), "the transfer's block", || {
-		let (best, _) = node.best();
-		(before_number + 1..=best).find_map(|n| {
-			let hash = node.rpc("chain_getBlockHash", json!([n]));
-			let block = node.rpc("chain_getBlock", json!([hash]));
-			let xts = block["block"]["extrinsics"].as_array()?.clone();
-			xts.iter().any(|x| x.as_str() == Some(xt_hex.as_str())).then(|| hash_of(&hash))
-		})
-	});
-	assert_eq!(node.free_balance(&bob, included_in), bob_before + amount);
+    // 2. Alice sends Bob 1 UNIT over RPC; the transfer is included in a block.
+    let genesis = hash_of(&node.rpc("chain_getBlockHash", json!([0])));
+    let bob = Sr25519Keyring::Bob.to_account_id();
+    let (before_number, before_hash) = node.best();
+    let bob_before = node.free_balance(&bob, before_hash);
+    let amount = backstop_runtime::UNIT;
+    let xt = signed_transfer(Sr25519Keyring::Alice, &bob, amount, 0, genesis);
+    let xt_hex = hex(&xt);
+    node.rpc("author_submitExtrinsic", json!([xt_hex]));
+    let included_in = node.wait_for(Duration::from_secs(60), "the transfer's block", || {
+        let (best, _) = node.best();
+        (before_number + 1..=best).find_map(|n| {
+            let hash = node.rpc("chain_getBlockHash", json!([n]));
+            let block = node.rpc("chain_getBlock", json!([hash]));
+            let xts = block["block"]["extrinsics"].as_array()?.clone();
+            xts.iter()
+                .any(|x| x.as_str() == Some(xt_hex.as_str()))
+                .then(|| hash_of(&hash))
+        })
+    });
+    assert_eq!(node.free_balance(&bob, included_in), bob_before + amount);
 
-	// 3. SIGINT stops it cleanly.
-	let (stopped_at, stopped_hash) = node.best();
-	node.stop();
+    // 3. SIGINT stops it cleanly.
+    let (stopped_at, stopped_hash) = node.best();
+    node.stop();
 
-	// 4. Restarted on the same base path (instant seal only, so no new empty blocks), it has
-	//    the same best block and the transfer.
-	let node = Node::start(&base, &[]);
-	assert_eq!(node.best(), (stopped_at, stopped_hash));
-	assert_eq!(node.free_balance(&bob, stopped_hash), bob_before + amount);
-	node.stop();
+    // 4. Restarted on the same base path (instant seal only, so no new empty blocks), it has
+    //    the same best block and the transfer.
+    let node = Node::start(&base, &[]);
+    assert_eq!(node.best(), (stopped_at, stopped_hash));
+    assert_eq!(node.free_balance(&bob, stopped_hash), bob_before + amount);
+    node.stop();
 
-	let _ = std::fs::remove_dir_all(&base);
+    let _ = std::fs::remove_dir_all(&base);
 }

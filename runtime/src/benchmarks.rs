@@ -6,22 +6,24 @@ use alloc::{string::String, vec::Vec};
 use frame_benchmarking::{BenchmarkBatch, BenchmarkConfig, BenchmarkList};
 
 frame_benchmarking::define_benchmarks!(
-	[pallet_balances, Balances]
-	[pallet_timestamp, Timestamp]
+    [pallet_balances, Balances]
+    [pallet_lending, Lending]
+    [pallet_backstop, Backstop]
+    [pallet_timestamp, Timestamp]
 );
 
 /// Lists the benchmarks of every pallet above.
 pub fn list(list: &mut Vec<BenchmarkList>, extra: bool) {
-	list_benchmarks!(list, extra);
+    list_benchmarks!(list, extra);
 }
 
 /// Runs the benchmarks `config` selects.
 pub fn dispatch(config: &BenchmarkConfig) -> Result<Vec<BenchmarkBatch>, String> {
-	use frame_support::traits::WhitelistedStorageKeys;
+    use frame_support::traits::WhitelistedStorageKeys;
 
-	let whitelist = AllPalletsWithSystem::whitelisted_storage_keys();
-	let mut batches = Vec::<BenchmarkBatch>::new();
-	let params = (config, &whitelist);
-	add_benchmarks!(params, batches);
-	Ok(batches)
+    let whitelist = AllPalletsWithSystem::whitelisted_storage_keys();
+    let mut batches = Vec::<BenchmarkBatch>::new();
+    let params = (config, &whitelist);
+    add_benchmarks!(params, batches);
+    Ok(batches)
 }

@@ -14,81 +14,80 @@ pub use pallet::*;
 
 #[frame_support::pallet]
 pub mod pallet {
-	use alloc::vec::Vec;
-	use frame_support::{pallet_prelude::*, traits::Time};
-	use frame_system::pallet_prelude::BlockNumberFor;
-	use pallet_oracle::TimestampedValue;
-	use sp_runtime::traits::One;
+    use alloc::vec::Vec;
+    use frame_support::{pallet_prelude::*, traits::Time};
+    use frame_system::pallet_prelude::BlockNumberFor;
+    use pallet_oracle::TimestampedValue;
+    use sp_runtime::traits::One;
 
-	#[pallet::config]
-	pub trait Config: frame_system::Config + pallet_oracle::Config {
-		/// How many assets may have a genesis price.
-		#[pallet::constant]
-		type MaxPrices: Get<u32>;
-	}
+    #[pallet::config]
+    pub trait Config: frame_system::Config + pallet_oracle::Config {
+        /// How many assets may have a genesis price.
+        #[pallet::constant]
+        type MaxPrices: Get<u32>;
+    }
 
-	#[pallet::pallet]
-	pub struct Pallet<T>(_);
+    #[pallet::pallet]
+    pub struct Pallet<T>(_);
 
-	/// The genesis prices, kept until they are stamped at the end of block 1.
-	#[pallet::storage]
-	pub type PendingPrices<T: Config> = StorageValue<
-		_,
-		BoundedVec<(T::OracleKey, T::OracleValue), T::MaxPrices>,
-		ValueQuery,
-	>;
+    /// The genesis prices, kept until they are stamped at the end of block 1.
+    #[pallet::storage]
+    pub type PendingPrices<T: Config> =
+        StorageValue<_, BoundedVec<(T::OracleKey, T::OracleValue), T::MaxPrices>, ValueQuery>;
 
-	#[pallet::genesis_config]
-	#[derive(frame_support::DefaultNoBound)]
-	pub struct GenesisConfig<T: Config> {
-		/// `(oracle key, price)` pairs the chain starts with.
-		pub prices: Vec<(T::OracleKey, T::OracleValue)>,
-	}
+    #[pallet::genesis_config]
+    #[derive(frame_support::DefaultNoBound)]
+    pub struct GenesisConfig<T: Config> {
+        /// `(oracle key, price)` pairs the chain starts with.
+        pub prices: Vec<(T::OracleKey, T::OracleValue)>,
+    }
 
-	#[pallet::genesis_build]
-	impl<T: Config> BuildGenesisConfig for GenesisConfig<T> {
-		fn build(&self) {
-			let prices: BoundedVec<_, T::MaxPrices> = self
-				.prices
-				.clone()
-				.try_into()
-				.expect("genesis: more prices than MaxPrices; shorten the list");
-			Pallet::<T>::write_prices(&prices);
-			PendingPrices::<T>::put(prices);
-		}
-	}
+    #[pallet::genesis_build]
+    impl<T: Config> BuildGenesisConfig for GenesisConfig<T> {
+        fn build(&self) {
+            let prices: BoundedVec<_, T::MaxPrices> = self
+                .prices
+                .clone()
+                .try_into()
+                .expect("genesis: more prices than MaxPrices; shorten the list");
+            Pallet::<T>::write_prices(&prices);
+            PendingPrices::<T>::put(prices);
+        }
+    }
 
-	#[pallet::hooks]
-	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
-		fn on_initialize(n: BlockNumberFor<T>) -> Weight {
-			if n == One::one() {
-				// Read and cleared in `on_finalize`, plus one write per price.
-				T::DbWeight::get().reads_writes(1, u64::from(T::MaxPrices::get()) + 1)
-			} else {
-				Weight::zero()
-			}
-		}
+    #[pallet::hooks]
+    impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
+        fn on_initialize(n: BlockNumberFor<T>) -> Weight {
+            if n == One::one() {
+                // Read and cleared in `on_finalize`, plus one write per price.
+                T::DbWeight::get().reads_writes(1, u64::from(T::MaxPrices::get()) + 1)
+            } else {
+                Weight::zero()
+            }
+        }
 
-		fn on_finalize(n: BlockNumberFor<T>) {
-			if n == One::one() {
-				let prices = PendingPrices::<T>::take();
-				Self::write_prices(&prices);
-			}
-		}
-	}
+        fn on_finalize(n: BlockNumberFor<T>) {
+            if n == One::one() {
+                let prices = PendingPrices::<T>::take();
+                Self::write_prices(&prices);
+            }
+        }
+    }
 
-	impl<T: Config> Pallet<T> {
-		/// Writes `prices` as the oracle's aggregated values, stamped with the current time
-		/// (zero at genesis).
-		fn write_prices(prices: &[(T::OracleKey, T::OracleValue)]) {
-			let timestamp = <T as pallet_oracle::Config>::Time::now();
-			for (key, value) in prices {
-				pallet_oracle::Values::<T>::insert(
-					key,
-					TimestampedValue { value: value.clone(), timestamp: timestamp.clone() },
-				);
-			}
-		}
-	}
-
+    impl<T: Config> Pallet<T> {
+        /// Writes `prices` as the oracle's aggregated values, stamped with the current time
+        /// (zero at genesis).
+        fn write_prices(prices: &[(T::OracleKey, T::OracleValue)]) {
+            let timestamp = <T as pallet_oracle::Config>::Time::now();
+            for (key, value) in prices {
+                pallet_oracle::Values::<T>::insert(
+                    key,
+                    TimestampedValue {
+                        value: value.clone(),
+                        timestamp: timestamp.clone(),
+                    },
+                );
+            }
+        }
+    }
 }

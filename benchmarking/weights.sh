@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Regenerates every Backstop pallet's weights.rs with the node's own `benchmark pallet`
+# command, from the wasm runtime (the same build `scripts/run` and `scripts/test` use).
+#
+#   benchmarking/weights.sh                    # every pallet, 50 steps x 20 repeats
+#   benchmarking/weights.sh pallet_lending     # one pallet
+#   STEPS=2 REPEAT=1 OUTPUT=/tmp benchmarking/weights.sh   # quick check, files to /tmp
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/env.sh
+scripts/setup >/dev/null
+
+cargo build -p backstop-node --features runtime-benchmarks
+NODE="$CARGO_TARGET_DIR/debug/backstop-node"
+WASM="$CARGO_TARGET_DIR/debug/wbuild/backstop-runtime/backstop_runtime.compact.compressed.wasm"
+
+# The runtime pallets we own, and where their weights live.
+declare -A WEIGHTS=(
+	[pallet_lending]=pallets/lending/src/weights.rs
+	[pallet_backstop]=pallets/backstop/src/weights.rs
+)
+
+selected=("$@")
+[ ${#selected[@]} -gt 0 ] || selected=("${!WEIGHTS[@]}")
+
+available=$("$NODE" benchmark pallet --runtime "$WASM" --genesis-builder-preset development --list=pallets 2>/dev/null || true)
+for pallet in "${selected[@]}"; do
+	file=${WEIGHTS[$pallet]:?"unknown pallet $pallet"}
+	if ! grep -qx "$pallet" <<<"$available"; then
+		echo "weights: $pallet is not in the runtime's benchmarks yet; skipped" >&2
+		continue
+	fi
+	out=${OUTPUT:+$OUTPUT/$pallet.rs}
+	echo "weights: $pallet -> ${out:-$file}"
+	"$NODE" benchmark pallet \
+		--runtime "$WASM" \
+		--genesis-builder-preset development \
+		--pallet "$pallet" --extrinsic '*' \
+		--steps "${STEPS:-50}" --repeat "${REPEAT:-20}" \
+		--wasm-execution compiled \
+		--heap-pages 4096 \
+		--template benchmarking/weight-template.hbs \
+		--output "${out:-$file}"
+done
