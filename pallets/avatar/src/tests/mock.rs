@@ -1,0 +1,522 @@
+//! Mock runtime with the real neighbours — pallet-balances, pallet-assets, pallet-timestamp,
+//! pallet-oracle (fed as its own pallet account) and pallet-lending, whose liquidation
+//! permission is this pallet — and small explicit test implementations of the franchise side:
+//! [`TestFranchise`] (seats, assignment, committed liquidity held in a vault account),
+//! [`TestScore`] (records every report) and [`TestJar`] (an account). `ExtBuilder`'s
+//! `build_and_execute` checks the avatar invariants after every test.
+
+use crate::{self as pallet_avatar};
+use backstop_primitives::{
+    cross_price, AssetId, Assignee, Assignment, BackstopMembers, Balance, MarketId, OraclePrice,
+    PriceOracle, RewardJar, ScoreHook, Side,
+};
+use core::cell::RefCell;
+use frame_support::{
+    assert_ok, derive_impl, parameter_types,
+    traits::{
+        fungibles::Mutate, tokens::Preservation, AsEnsureOriginWithArg, ConstU128, ConstU32,
+        ConstU64, SortedMembers,
+    },
+    PalletId,
+};
+use frame_system::{EnsureRoot, EnsureSigned};
+use pallet_lending::JumpRateModel;
+use pallet_oracle::DataFeeder;
+use sp_arithmetic::{traits::One, FixedU128, Perbill};
+use sp_runtime::{BuildStorage, DispatchError, DispatchResult};
+use std::collections::BTreeMap;
+
+pub type AccountId = u64;
+pub type BlockNumber = u64;
+
+/// Borrowers.
+pub const ALICE: AccountId = 1;
+pub const BOB: AccountId = 2;
+/// Lends the stable asset in the market.
+pub const LENDER: AccountId = 3;
+/// Calls pallet-lending directly to liquidate.
+pub const OUTSIDER: AccountId = 4;
+/// Franchise members.
+pub const MEMBER_1: AccountId = 11;
+pub const MEMBER_2: AccountId = 12;
+/// Holds the members' committed liquidity.
+pub const VAULT: AccountId = 90;
+/// The reward jar.
+pub const JAR: AccountId = 91;
+/// The backstop pool's account.
+pub const POOL: AccountId = 92;
+/// Owner of the test assets.
+pub const ADMIN: AccountId = 100;
+
+/// The stable (loan) asset.
+pub const USD: AssetId = 1;
+/// The collateral.
+pub const ETH: AssetId = 2;
+/// Both assets have 6 decimals: one token is 10^6 units.
+pub const DECIMALS: u8 = 6;
+pub const UNIT: Balance = 1_000_000;
+/// What every test account holds of each asset at genesis.
+pub const INITIAL: Balance = 1_000_000 * UNIT;
+/// Committed liquidity of each member at genesis.
+pub const COMMITMENT: Balance = 100_000 * UNIT;
+/// Genesis time, Unix ms.
+pub const GENESIS_MS: u64 = 1_700_000_000_000;
+/// The USD/ETH market (lltv 80 %, LIF 1/0.94) and a market lending ETH against USD.
+pub const MARKET: MarketId = 0;
+pub const ETH_LOAN_MARKET: MarketId = 1;
+/// `ParamsDelay`.
+pub const DELAY: BlockNumber = 10;
+/// The market's LIF, `1 / 0.94` rounded down, as FixedU128 inner.
+pub const LIF_INNER: u128 = 1_063_829_787_234_042_553;
+
+#[frame_support::runtime]
+mod runtime {
+    #[runtime::runtime]
+    #[runtime::derive(
+        RuntimeCall,
+        RuntimeEvent,
+        RuntimeError,
+        RuntimeOrigin,
+        RuntimeFreezeReason,
+        RuntimeHoldReason,
+        RuntimeSlashReason,
+        RuntimeLockId,
+        RuntimeTask,
+        RuntimeViewFunction
+    )]
+    pub struct Test;
+
+    #[runtime::pallet_index(0)]
+    pub type System = frame_system;
+    #[runtime::pallet_index(1)]
+    pub type Timestamp = pallet_timestamp;
+    #[runtime::pallet_index(2)]
+    pub type Balances = pallet_balances;
+    #[runtime::pallet_index(3)]
+    pub type Assets = pallet_assets;
+    #[runtime::pallet_index(4)]
+    pub type Oracle = pallet_oracle;
+    #[runtime::pallet_index(5)]
+    pub type Lending = pallet_lending;
+    #[runtime::pallet_index(6)]
+    pub type Avatar = pallet_avatar;
+}
+
+#[derive_impl(frame_system::config_preludes::TestDefaultConfig)]
+impl frame_system::Config for Test {
+    type Block = frame_system::mocking::MockBlock<Test>;
+    type AccountData = pallet_balances::AccountData<Balance>;
+}
+
+#[derive_impl(pallet_timestamp::config_preludes::TestDefaultConfig)]
+impl pallet_timestamp::Config for Test {}
+
+#[derive_impl(pallet_balances::config_preludes::TestDefaultConfig)]
+impl pallet_balances::Config for Test {
+    type Balance = Balance;
+    type ExistentialDeposit = ConstU128<1>;
+    type AccountStore = System;
+}
+
+#[derive_impl(pallet_assets::config_preludes::TestDefaultConfig)]
+impl pallet_assets::Config for Test {
+    type Balance = Balance;
+    type AssetId = AssetId;
+    type AssetIdParameter = AssetId;
+    type Currency = Balances;
+    type CreateOrigin = AsEnsureOriginWithArg<EnsureSigned<AccountId>>;
+    type ForceOrigin = EnsureRoot<AccountId>;
+}
+
+/// The oracle has no external feeders in the tests: prices are fed as its pallet account.
+pub struct NoFeeders;
+impl SortedMembers<AccountId> for NoFeeders {
+    fn sorted_members() -> Vec<AccountId> {
+        Vec::new()
+    }
+}
+
+parameter_types! {
+    pub const OraclePalletId: PalletId = PalletId(*b"py/oracl");
+    pub const LendingPalletId: PalletId = PalletId(*b"py/lendg");
+    pub const AvatarPalletId: PalletId = PalletId(*b"py/avatr");
+    pub const PoolAccount: AccountId = POOL;
+    pub const StableAsset: AssetId = USD;
+}
+
+impl pallet_oracle::Config for Test {
+    type OnNewData = ();
+    type CombineData = pallet_oracle::DefaultCombineData<Self, ConstU32<1>, ConstU64<86_400_000>>;
+    type Time = Timestamp;
+    type OracleKey = AssetId;
+    type OracleValue = FixedU128;
+    type PalletId = OraclePalletId;
+    type Members = NoFeeders;
+    type WeightInfo = ();
+    type MaxHasDispatchedSize = ConstU32<10>;
+    type MaxFeedValues = ConstU32<10>;
+    #[cfg(feature = "runtime-benchmarks")]
+    type BenchmarkHelper = ();
+}
+
+/// `PriceOracle` over pallet-oracle: each asset is fed in USD per whole token.
+pub struct UsdOracle;
+impl PriceOracle<AssetId> for UsdOracle {
+    fn price(base: AssetId, quote: AssetId) -> Option<OraclePrice> {
+        let base = Oracle::get(&base)?;
+        let quote = Oracle::get(&quote)?;
+        Some(OraclePrice {
+            price: cross_price(base.value, quote.value, DECIMALS, DECIMALS)?,
+            updated_at: base.timestamp.min(quote.timestamp),
+        })
+    }
+}
+
+impl pallet_lending::Config for Test {
+    type Assets = Assets;
+    type Oracle = UsdOracle;
+    type Time = Timestamp;
+    type GovernanceOrigin = EnsureRoot<AccountId>;
+    type OnBadDebt = ();
+    type LiquidationPermission = Avatar;
+    type OnPositionChanged = ();
+    type PalletId = LendingPalletId;
+    type MaxPriceAge = ConstU64<3_600_000>;
+    type MaxMarkets = ConstU32<4>;
+    type WeightInfo = ();
+    #[cfg(feature = "runtime-benchmarks")]
+    type BenchmarkHelper = BenchmarkHelper;
+}
+
+impl pallet_avatar::Config for Test {
+    type Lending = Lending;
+    type Oracle = UsdOracle;
+    type Time = Timestamp;
+    type Members = TestFranchise;
+    type Score = TestScore;
+    type Jar = TestJar;
+    type PoolAccount = PoolAccount;
+    type StableAsset = StableAsset;
+    type GovernanceOrigin = EnsureRoot<AccountId>;
+    type ParamsDelay = ConstU64<DELAY>;
+    type MaxPriceAge = ConstU64<3_600_000>;
+    type MaxSeats = ConstU32<4>;
+    type MaxMarkets = ConstU32<4>;
+    type PalletId = AvatarPalletId;
+    type WeightInfo = ();
+    #[cfg(feature = "runtime-benchmarks")]
+    type BenchmarkHelper = BenchmarkHelper;
+}
+
+// ------------------------------------------------------------------------------------------
+// The franchise side, explicit test implementations (never in the runtime)
+// ------------------------------------------------------------------------------------------
+
+thread_local! {
+    /// Seats of the current franchise, in order.
+    pub static SEATS: RefCell<Vec<AccountId>> = const { RefCell::new(Vec::new()) };
+    /// Committed liquidity left per member, held by `VAULT`.
+    pub static COMMITTED: RefCell<BTreeMap<AccountId, Balance>> = const { RefCell::new(BTreeMap::new()) };
+    /// Who is assigned to each avatar; positions not listed go to the first seat (the pool
+    /// without seats).
+    pub static ASSIGNED: RefCell<BTreeMap<AccountId, Assignee<AccountId>>> = const { RefCell::new(BTreeMap::new()) };
+    /// Every score report: (user, market, side, balance, outside).
+    pub static SCORE: RefCell<Vec<(AccountId, MarketId, Side, Balance, bool)>> = const { RefCell::new(Vec::new()) };
+}
+
+/// The franchise for the tests: seats in `SEATS`, assignments in `ASSIGNED`, commitments in
+/// `COMMITTED` (the tokens sit in `VAULT`).
+pub struct TestFranchise;
+impl BackstopMembers<AccountId, BlockNumber> for TestFranchise {
+    fn assigned(_market: MarketId, position: &AccountId) -> Assignment<AccountId, BlockNumber> {
+        let assignee = ASSIGNED
+            .with(|a| a.borrow().get(position).cloned())
+            .or_else(|| SEATS.with(|s| s.borrow().first().copied().map(Assignee::Member)))
+            .unwrap_or(Assignee::Pool);
+        let now = System::block_number();
+        Assignment {
+            assignee,
+            window: 0,
+            window_start: now,
+            window_end: now + 600,
+            priority_end: now + 100,
+            priority_passed: false,
+        }
+    }
+    fn members() -> Vec<AccountId> {
+        SEATS.with(|s| s.borrow().clone())
+    }
+    fn available_commitment(member: &AccountId) -> Balance {
+        COMMITTED.with(|c| c.borrow().get(member).copied().unwrap_or(0))
+    }
+    fn draw_commitment(member: &AccountId, amount: Balance, to: &AccountId) -> DispatchResult {
+        if !Self::members().contains(member) {
+            return Err(DispatchError::Other("not a member"));
+        }
+        let left = Self::available_commitment(member)
+            .checked_sub(amount)
+            .ok_or(DispatchError::Other("commitment exhausted"))?;
+        <Assets as Mutate<AccountId>>::transfer(USD, &VAULT, to, amount, Preservation::Expendable)?;
+        COMMITTED.with(|c| c.borrow_mut().insert(*member, left));
+        Ok(())
+    }
+    fn return_to_commitment(member: &AccountId, amount: Balance, from: &AccountId) -> DispatchResult {
+        if !Self::members().contains(member) {
+            <Assets as Mutate<AccountId>>::transfer(USD, from, member, amount, Preservation::Expendable)?;
+            return Ok(());
+        }
+        <Assets as Mutate<AccountId>>::transfer(USD, from, &VAULT, amount, Preservation::Expendable)?;
+        COMMITTED.with(|c| {
+            let mut c = c.borrow_mut();
+            let entry = c.entry(*member).or_default();
+            *entry += amount;
+        });
+        Ok(())
+    }
+}
+
+/// Records every score report in `SCORE`.
+pub struct TestScore;
+impl ScoreHook<AccountId> for TestScore {
+    fn on_balance_changed(user: &AccountId, market: MarketId, side: Side, new_balance: Balance) {
+        SCORE.with(|s| s.borrow_mut().push((*user, market, side, new_balance, false)));
+    }
+    fn on_outside_change(user: &AccountId, market: MarketId, side: Side, actual: Balance) {
+        SCORE.with(|s| s.borrow_mut().push((*user, market, side, actual, true)));
+    }
+}
+
+/// The jar is the `JAR` account.
+pub struct TestJar;
+impl RewardJar<AccountId> for TestJar {
+    fn user_share() -> Perbill {
+        Perbill::from_percent(50)
+    }
+    fn deposit_income(from: &AccountId, amount: Balance) -> DispatchResult {
+        <Assets as Mutate<AccountId>>::transfer(USD, from, &JAR, amount, Preservation::Expendable)
+            .map(|_| ())
+    }
+}
+
+#[cfg(feature = "runtime-benchmarks")]
+pub struct BenchmarkHelper;
+#[cfg(feature = "runtime-benchmarks")]
+impl pallet_lending::BenchmarkHelper for BenchmarkHelper {
+    fn create_asset(id: AssetId) {
+        use frame_support::traits::fungibles::{Create, Inspect};
+        if !<Assets as Inspect<AccountId>>::asset_exists(id) {
+            assert_ok!(<Assets as Create<AccountId>>::create(id, ADMIN, true, 1));
+        }
+    }
+    fn set_price(base: AssetId, quote: AssetId, price: FixedU128) {
+        feed_price(quote, FixedU128::one());
+        feed_price(base, price);
+    }
+}
+#[cfg(feature = "runtime-benchmarks")]
+impl crate::BenchmarkHelper<AccountId> for BenchmarkHelper {
+    fn market() -> (MarketId, AssetId) {
+        (MARKET, ETH)
+    }
+    fn fund(asset: AssetId, who: &AccountId, amount: Balance) {
+        assert_ok!(<Assets as Mutate<AccountId>>::mint_into(asset, who, amount));
+    }
+    fn set_collateral_price(price: FixedU128) {
+        feed_price(USD, FixedU128::one());
+        feed_price(ETH, price);
+    }
+    fn make_assigned_member(who: &AccountId, commitment: Balance) {
+        set_seats(&[*who]);
+        COMMITTED.with(|c| c.borrow_mut().insert(*who, commitment));
+        assert_ok!(<Assets as Mutate<AccountId>>::mint_into(USD, &VAULT, commitment));
+    }
+}
+
+// ------------------------------------------------------------------------------------------
+// Helpers
+// ------------------------------------------------------------------------------------------
+
+/// Feeds `usd_per_token` for `asset` into pallet-oracle, stamped now.
+pub fn feed_price(asset: AssetId, usd_per_token: FixedU128) {
+    assert_ok!(
+        <Oracle as DataFeeder<AssetId, FixedU128, AccountId>>::feed_value(
+            None,
+            asset,
+            usd_per_token
+        )
+    );
+}
+
+/// Sets the ETH price in USD per ETH.
+pub fn set_eth_price(usd: u32) {
+    feed_price(ETH, FixedU128::from_u32(usd));
+}
+
+/// Replaces the franchise seats (the first seat is assigned to every position by default).
+pub fn set_seats(seats: &[AccountId]) {
+    SEATS.with(|s| *s.borrow_mut() = seats.to_vec());
+}
+
+/// Assigns `user`'s avatar position to `assignee`.
+pub fn assign(user: AccountId, assignee: Assignee<AccountId>) {
+    ASSIGNED.with(|a| a.borrow_mut().insert(Avatar::avatar_of(&user), assignee));
+}
+
+/// A member's committed liquidity left.
+pub fn committed(member: AccountId) -> Balance {
+    TestFranchise::available_commitment(&member)
+}
+
+/// Score reports so far.
+pub fn score_reports() -> Vec<(AccountId, MarketId, Side, Balance, bool)> {
+    SCORE.with(|s| s.borrow().clone())
+}
+
+/// `who`'s balance of `asset`.
+pub fn balance(asset: AssetId, who: AccountId) -> Balance {
+    pallet_assets::Pallet::<Test>::balance(asset, who)
+}
+
+/// The lending pallet's account.
+pub fn market_account() -> AccountId {
+    Lending::account_id()
+}
+
+/// `user`'s market position (as its avatar).
+pub fn market_position(user: AccountId) -> backstop_primitives::PositionInfo {
+    Lending::position_info(MARKET, &Avatar::avatar_of(&user)).unwrap()
+}
+
+/// `user`'s total cushion.
+pub fn cushion(user: AccountId) -> Balance {
+    crate::Positions::<Test>::get(MARKET, user)
+        .map(|p| p.total_cushion())
+        .unwrap_or(0)
+}
+
+/// The avatar events so far.
+pub fn avatar_events() -> Vec<crate::Event<Test>> {
+    System::events()
+        .into_iter()
+        .filter_map(|record| match record.event {
+            RuntimeEvent::Avatar(event) => Some(event),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The last avatar event.
+pub fn last_event() -> crate::Event<Test> {
+    avatar_events().pop().expect("an avatar event")
+}
+
+/// Moves to block `n`.
+pub fn run_to_block(n: BlockNumber) {
+    System::set_block_number(n);
+}
+
+/// The default test rate model: 2 % base, +10 % to the 80 % kink, +300 % above it.
+pub fn rate_model() -> JumpRateModel {
+    JumpRateModel {
+        base_rate: FixedU128::from_rational(2, 100),
+        slope1: FixedU128::from_rational(10, 100),
+        kink: Perbill::from_percent(80),
+        slope2: FixedU128::from_u32(3),
+    }
+}
+
+/// `user` pledges `collateral` ETH units and borrows `debt` USD units through its avatar.
+pub fn open_position(user: AccountId, collateral: Balance, debt: Balance) {
+    assert_ok!(Avatar::supply_collateral(
+        RuntimeOrigin::signed(user),
+        MARKET,
+        collateral
+    ));
+    assert_ok!(Avatar::borrow(RuntimeOrigin::signed(user), MARKET, debt));
+}
+
+pub struct ExtBuilder {
+    seats: Vec<AccountId>,
+}
+
+impl Default for ExtBuilder {
+    fn default() -> Self {
+        Self {
+            seats: vec![MEMBER_1, MEMBER_2],
+        }
+    }
+}
+
+impl ExtBuilder {
+    /// Sets the franchise seats (each gets `COMMITMENT`).
+    pub fn with_seats(mut self, seats: &[AccountId]) -> Self {
+        self.seats = seats.to_vec();
+        self
+    }
+
+    /// Genesis: USD and ETH (sufficient, min balance 1), every account holding `INITIAL` of
+    /// each, the vault holding every commitment; markets USD/ETH (lltv 80 %) and ETH/USD;
+    /// ETH at 3 000 USD; `LENDER` supplies 100 000 USD to the USD/ETH market.
+    pub fn build(self) -> sp_io::TestExternalities {
+        let accounts = [ALICE, BOB, LENDER, OUTSIDER, MEMBER_1, MEMBER_2, POOL, ADMIN];
+        let mut storage = frame_system::GenesisConfig::<Test>::default()
+            .build_storage()
+            .unwrap();
+        pallet_balances::GenesisConfig::<Test> {
+            balances: accounts.iter().map(|a| (*a, INITIAL)).collect(),
+            ..Default::default()
+        }
+        .assimilate_storage(&mut storage)
+        .unwrap();
+        let vault = COMMITMENT * self.seats.len() as Balance;
+        pallet_assets::GenesisConfig::<Test> {
+            assets: vec![(USD, ADMIN, true, 1), (ETH, ADMIN, true, 1)],
+            accounts: accounts
+                .iter()
+                .flat_map(|a| [(USD, *a, INITIAL), (ETH, *a, INITIAL)])
+                .chain((vault > 0).then_some((USD, VAULT, vault)))
+                .collect(),
+            ..Default::default()
+        }
+        .assimilate_storage(&mut storage)
+        .unwrap();
+        pallet_lending::GenesisConfig::<Test> {
+            markets: vec![
+                (USD, ETH, Perbill::from_percent(80), rate_model()),
+                (ETH, USD, Perbill::from_percent(80), rate_model()),
+            ],
+            ..Default::default()
+        }
+        .assimilate_storage(&mut storage)
+        .unwrap();
+        let seats = self.seats;
+        let mut ext = sp_io::TestExternalities::new(storage);
+        ext.execute_with(|| {
+            System::set_block_number(1);
+            Timestamp::set_timestamp(GENESIS_MS);
+            feed_price(USD, FixedU128::one());
+            set_eth_price(3000);
+            set_seats(&seats);
+            COMMITTED.with(|c| {
+                *c.borrow_mut() = seats.iter().map(|s| (*s, COMMITMENT)).collect();
+            });
+            ASSIGNED.with(|a| a.borrow_mut().clear());
+            SCORE.with(|s| s.borrow_mut().clear());
+            assert_ok!(Lending::supply(
+                RuntimeOrigin::signed(LENDER),
+                MARKET,
+                100_000 * UNIT
+            ));
+        });
+        ext.commit_all().unwrap();
+        ext
+    }
+
+    /// Runs `test`, then checks the avatar pallet's invariants.
+    pub fn build_and_execute(self, test: impl FnOnce()) {
+        self.build().execute_with(|| {
+            test();
+            Avatar::do_try_state().expect("avatar invariants hold after the test");
+        });
+    }
+}
