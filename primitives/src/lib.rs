@@ -10,6 +10,9 @@
 //!   liquidation, and the liquidation index query.
 //! - Hooks a lending market offers its neighbours: [`OnBadDebt`], [`LiquidationPermission`],
 //!   [`OnPositionChanged`]. Each has a `()` implementation that does nothing (or allows all).
+//! - What the backstop offers the avatar pallet: [`BackstopMembers`] (who may act on a
+//!   position now, the members' committed liquidity), [`ScoreHook`] (balance changes and
+//!   slashing for the user score) and [`RewardJar`] (the users' share of liquidation gains).
 //!
 //! All balances are in an asset's smallest unit; prices are `FixedU128`; times are Unix
 //! milliseconds.
@@ -322,6 +325,171 @@ pub trait OnPositionChanged<AccountId> {
 
 impl<AccountId> OnPositionChanged<AccountId> for () {
     fn on_position_changed(_market: MarketId, _who: &AccountId, _position: &PositionShares) {}
+}
+
+// ------------------------------------------------------------------------------------------
+// Backstop franchise, score and reward jar (implemented by pallet-backstop)
+// ------------------------------------------------------------------------------------------
+
+/// Who may act on a position during the current assignment window.
+#[derive(Clone, PartialEq, Eq, Debug, Encode, Decode, MaxEncodedLen, TypeInfo)]
+pub enum Assignee<AccountId> {
+    /// A franchise member (the holder of the seat the position hashes to this window).
+    Member(AccountId),
+    /// The backstop pool, the member of last resort: no seat was sold for this epoch, or every
+    /// member's committed liquidity is exhausted.
+    Pool,
+}
+
+/// The answer to "who may act on this position now" (see [`BackstopMembers::assigned`]).
+///
+/// Times are block numbers. A franchise epoch is cut into windows of equal length counted
+/// from the epoch's first block; the position's seat for a window is
+/// `hash(market, position, window) mod seats`, skipping members whose committed liquidity is
+/// exhausted. The assigned member alone may act during the window's first `priority` blocks
+/// (up to `priority_end`); after that the pool may act as well.
+#[derive(Clone, PartialEq, Eq, Debug, Encode, Decode, MaxEncodedLen, TypeInfo)]
+pub struct Assignment<AccountId, BlockNumber> {
+    /// The member assigned to the position for this window, or the pool.
+    pub assignee: Assignee<AccountId>,
+    /// Index of the window within the franchise epoch (0 for the epoch's first window).
+    pub window: u32,
+    /// First block of the window.
+    pub window_start: BlockNumber,
+    /// First block after the window (the next window, or the next epoch, starts here).
+    pub window_end: BlockNumber,
+    /// First block at which the assigned member's priority is over and the pool may act.
+    pub priority_end: BlockNumber,
+    /// Whether the current block is at or after `priority_end`.
+    pub priority_passed: bool,
+}
+
+/// The franchise as the avatar pallet sees it: who may act on a position now, and the
+/// members' committed liquidity that top-ups and member liquidations are paid from.
+///
+/// Amounts are in smallest units of the backstop's stable asset. The committed liquidity is
+/// held by the backstop pallet; `draw_commitment` pays out of it and `return_to_commitment`
+/// pays back into it (a cushion repaid by the user, with whatever it earned). A member whose
+/// available commitment is zero is skipped by [`Self::assigned`].
+pub trait BackstopMembers<AccountId, BlockNumber> {
+    /// Who may act on `position` (an avatar account) in `market` now, and the window's times.
+    fn assigned(market: MarketId, position: &AccountId) -> Assignment<AccountId, BlockNumber>;
+
+    /// The members of the current franchise, in seat order (empty if no seat was sold).
+    fn members() -> Vec<AccountId>;
+
+    /// The committed liquidity `member` has left in the current franchise (zero for a
+    /// non-member), in stable units.
+    fn available_commitment(member: &AccountId) -> Balance;
+
+    /// Pays `amount` of `member`'s committed liquidity to `to` (e.g. the account that repays
+    /// a position's debt for a top-up). Fails, changing nothing, if `member` holds no seat in
+    /// the current franchise or has less than `amount` available.
+    fn draw_commitment(member: &AccountId, amount: Balance, to: &AccountId) -> DispatchResult;
+
+    /// `from` pays `amount` back to `member`'s committed liquidity (an untopped cushion, with
+    /// what it earned). If `member` no longer holds a seat (its franchise ended), the amount
+    /// is paid to `member` directly.
+    fn return_to_commitment(
+        member: &AccountId,
+        amount: Balance,
+        from: &AccountId,
+    ) -> DispatchResult;
+}
+
+/// No franchise: the pool is always assigned, the window is the current block, and no
+/// commitment can be drawn.
+impl<AccountId, BlockNumber: Default> BackstopMembers<AccountId, BlockNumber> for () {
+    fn assigned(_market: MarketId, _position: &AccountId) -> Assignment<AccountId, BlockNumber> {
+        Assignment {
+            assignee: Assignee::Pool,
+            window: 0,
+            window_start: BlockNumber::default(),
+            window_end: BlockNumber::default(),
+            priority_end: BlockNumber::default(),
+            priority_passed: true,
+        }
+    }
+    fn members() -> Vec<AccountId> {
+        Vec::new()
+    }
+    fn available_commitment(_member: &AccountId) -> Balance {
+        0
+    }
+    fn draw_commitment(_member: &AccountId, _amount: Balance, _to: &AccountId) -> DispatchResult {
+        Err(DispatchError::Other("no backstop franchise"))
+    }
+    fn return_to_commitment(
+        _member: &AccountId,
+        _amount: Balance,
+        _from: &AccountId,
+    ) -> DispatchResult {
+        Err(DispatchError::Other("no backstop franchise"))
+    }
+}
+
+/// Which balance of a position a score entry counts.
+#[derive(
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Debug,
+    Encode,
+    Decode,
+    codec::DecodeWithMemTracking,
+    MaxEncodedLen,
+    TypeInfo,
+)]
+pub enum Side {
+    /// Loan asset supplied (lent), in loan-asset units.
+    Supply,
+    /// Collateral pledged, in collateral-asset units.
+    Collateral,
+    /// Debt owed (as the backstop sees it, cushion included), in loan-asset units.
+    Debt,
+}
+
+/// The user score: told about every change of a user's balances that routes through the
+/// system (the avatar pallet calls it). Balances are in the smallest unit of the asset the
+/// side counts (see [`Side`]); the score weights each (market, side) by a governance-set
+/// weight. Infallible and O(1) in the number of users.
+pub trait ScoreHook<AccountId> {
+    /// `user`'s `side` balance in `market` is now `new_balance`, changed through the avatar.
+    fn on_balance_changed(user: &AccountId, market: MarketId, side: Side, new_balance: Balance);
+
+    /// A sync found `user`'s `side` balance in `market` changed outside the avatar: it is
+    /// `actual` now. If `actual` is below the recorded balance, the difference stops earning
+    /// from the last sync and the user loses the reward accrued on it since the epoch's start
+    /// (slashing); a rise counts from now on, like any change.
+    fn on_outside_change(user: &AccountId, market: MarketId, side: Side, actual: Balance);
+}
+
+impl<AccountId> ScoreHook<AccountId> for () {
+    fn on_balance_changed(_user: &AccountId, _market: MarketId, _side: Side, _balance: Balance) {}
+    fn on_outside_change(_user: &AccountId, _market: MarketId, _side: Side, _actual: Balance) {}
+}
+
+/// The users' reward jar: where the avatar pallet pays the users' share of a liquidation's
+/// gain. Amounts are in smallest units of the backstop's stable asset.
+pub trait RewardJar<AccountId> {
+    /// The governance-set share of a liquidation's gain that goes to the jar.
+    fn user_share() -> Perbill;
+
+    /// `from` pays `amount` of the stable asset into the jar; it is streamed to the users by
+    /// score over the next epoch.
+    fn deposit_income(from: &AccountId, amount: Balance) -> DispatchResult;
+}
+
+impl<AccountId> RewardJar<AccountId> for () {
+    fn user_share() -> Perbill {
+        Perbill::from_percent(0)
+    }
+    fn deposit_income(_from: &AccountId, _amount: Balance) -> DispatchResult {
+        Err(DispatchError::Other("no reward jar"))
+    }
 }
 
 #[cfg(test)]

@@ -5,9 +5,18 @@
 //!    nothing (no value without shares);
 //! 3. the books are covered by balances: the pool account holds at least the booked idle
 //!    stable and each booked collateral, and at least the booked lending supply shares;
-//! 4. no collateral is booked at zero.
+//! 4. no collateral is booked at zero;
+//! 5. the auction: [`BidderCount`] counts [`Bids`] (at most `MaxBidders`); the winning set is
+//!    sorted highest first, within `seats`, without duplicates, and each of its bids is the
+//!    bidder's live bid; before the candle every live bid is winning;
+//! 6. the franchise: seats held by distinct members;
+//! 7. the score: each book's total is the sum of its entries' balances, its weighted part is
+//!    `⌈weight · total⌉`, [`TotalWeighted`] is their sum; entries are unique and non-zero;
+//! 8. the vault covers its books: bids + available commitments + jar income + the unreleased
+//!    stream + every user's claimable reward + deferred payouts.
 
-use crate::pallet::*;
+use crate::{pallet::*, score::weighted_of};
+use alloc::collections::btree_map::BTreeMap;
 use backstop_primitives::{Balance, LendingMarket};
 use frame_support::{ensure, pallet_prelude::Get, traits::fungibles::Inspect};
 use sp_arithmetic::traits::Zero;
@@ -64,6 +73,141 @@ impl<T: Config> Pallet<T> {
                 "booked lent shares exceed the position"
             );
         }
+        Self::franchise_try_state()?;
+        Self::score_try_state()
+    }
+
+    fn franchise_try_state() -> Result<(), TryRuntimeError> {
+        let mut count: u32 = 0;
+        let mut held: Balance = 0;
+        for (_, bid) in Bids::<T>::iter() {
+            count = count.saturating_add(1);
+            held = held
+                .checked_add(bid.amount)
+                .and_then(|h| h.checked_add(bid.commitment))
+                .ok_or("bids overflow")?;
+        }
+        ensure!(count == BidderCount::<T>::get(), "BidderCount is off");
+        ensure!(count <= T::MaxBidders::get(), "too many bidders");
+        let winning = Winning::<T>::get();
+        let epoch = Self::current_epoch();
+        ensure!(
+            winning.len() <= usize::try_from(epoch.params.seats).unwrap_or(usize::MAX),
+            "more winners than seats"
+        );
+        for pair in winning.windows(2) {
+            if let [a, b] = pair {
+                ensure!(a.bid.amount >= b.bid.amount, "winning set not sorted");
+            }
+        }
+        for (i, w) in winning.iter().enumerate() {
+            ensure!(
+                Bids::<T>::get(&w.bidder) == Some(w.bid),
+                "a winning bid is not the bidder's live bid"
+            );
+            ensure!(
+                !winning
+                    .iter()
+                    .skip(i.saturating_add(1))
+                    .any(|o| o.bidder == w.bidder),
+                "a bidder wins twice"
+            );
+        }
+        if CandleStart::<T>::get().is_none() {
+            ensure!(
+                usize::try_from(count).unwrap_or(usize::MAX) == winning.len(),
+                "a losing bid is held before the candle"
+            );
+        }
+        let seats = Seats::<T>::get();
+        let mut committed: Balance = 0;
+        for (i, seat) in seats.iter().enumerate() {
+            ensure!(
+                !seats
+                    .iter()
+                    .skip(i.saturating_add(1))
+                    .any(|o| o.member == seat.member),
+                "a member holds two seats"
+            );
+            committed = committed
+                .checked_add(seat.available)
+                .ok_or("commitments overflow")?;
+        }
+        let mut refunds: Balance = 0;
+        for (_, owed) in Refunds::<T>::iter() {
+            ensure!(!owed.is_zero(), "a zero refund is stored");
+            refunds = refunds.checked_add(owed).ok_or("refunds overflow")?;
+        }
+        let jar = Jar::<T>::get();
+        ensure!(
+            jar.released <= jar.stream,
+            "the jar released more than its stream"
+        );
+        let mut claimable: Balance = 0;
+        for (who, _) in UserScores::<T>::iter() {
+            claimable = claimable
+                .checked_add(Self::claimable(&who))
+                .ok_or("rewards overflow")?;
+        }
+        let owed = [
+            held,
+            committed,
+            refunds,
+            jar.income,
+            jar.stream.saturating_sub(jar.released),
+            claimable,
+        ]
+        .iter()
+        .try_fold(0u128, |acc, x| acc.checked_add(*x))
+        .ok_or("vault books overflow")?;
+        ensure!(
+            T::Assets::balance(T::StableAsset::get(), &Self::vault_account()) >= owed,
+            "the vault does not cover its books"
+        );
+        Ok(())
+    }
+
+    fn score_try_state() -> Result<(), TryRuntimeError> {
+        let mut totals: BTreeMap<
+            (backstop_primitives::MarketId, backstop_primitives::Side),
+            Balance,
+        > = BTreeMap::new();
+        for (_, score) in UserScores::<T>::iter() {
+            for (i, entry) in score.entries.iter().enumerate() {
+                ensure!(!entry.balance.is_zero(), "a zero score entry is stored");
+                ensure!(
+                    !score
+                        .entries
+                        .iter()
+                        .skip(i.saturating_add(1))
+                        .any(|o| o.market == entry.market && o.side == entry.side),
+                    "a duplicate score entry"
+                );
+                let total = totals.entry((entry.market, entry.side)).or_default();
+                *total = total
+                    .checked_add(entry.balance)
+                    .ok_or("score total overflows")?;
+            }
+        }
+        let mut weighted: Balance = 0;
+        for (key, book) in ScoreBooks::<T>::iter() {
+            ensure!(
+                totals.remove(&key).unwrap_or_default() == book.total,
+                "a score book's total is not its entries' sum"
+            );
+            ensure!(
+                book.weighted == weighted_of(book.weight, book.total),
+                "a score book's weighted part is off"
+            );
+            weighted = weighted
+                .checked_add(book.weighted)
+                .ok_or("weighted overflows")?;
+        }
+        ensure!(totals.is_empty(), "score entries without a book");
+        ensure!(
+            weighted == TotalWeighted::<T>::get(),
+            "TotalWeighted is off"
+        );
         Ok(())
     }
 }

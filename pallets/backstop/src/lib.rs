@@ -63,12 +63,15 @@ extern crate alloc;
 #[cfg(feature = "runtime-benchmarks")]
 mod benchmarking;
 pub mod curve;
+pub mod franchise;
 #[cfg(any(feature = "try-runtime", test))]
 mod invariants;
+mod jar;
 mod lending;
 mod liquidation;
 mod pool;
 pub mod runtime_api;
+pub mod score;
 #[cfg(test)]
 mod tests;
 pub mod types;
@@ -105,13 +108,16 @@ pub trait BenchmarkHelper {
 #[frame_support::pallet]
 pub mod pallet {
     use super::*;
-    use backstop_primitives::{AssetId, Balance, LendingMarket, MarketId, PriceOracle, Shares};
+    use backstop_primitives::{
+        AssetId, Balance, LendingMarket, MarketId, PriceOracle, Shares, Side,
+    };
     use frame_support::{
         pallet_prelude::*,
-        traits::{fungibles, UnixTime},
+        traits::{fungibles, Randomness, UnixTime},
         PalletId,
     };
     use frame_system::pallet_prelude::*;
+    use sp_arithmetic::FixedU128;
 
     #[pallet::pallet]
     pub struct Pallet<T>(_);
@@ -157,6 +163,28 @@ pub mod pallet {
         #[pallet::constant]
         type MaxCollaterals: Get<u32>;
 
+        /// On-chain randomness: draws the franchise auction's closing sample (the candle).
+        /// `pallet-insecure-randomness-collective-flip` on the dev chain; a production chain
+        /// should use a VRF-based source (BABE's or the relay chain's).
+        type Randomness: Randomness<Self::Hash, BlockNumberFor<Self>>;
+
+        /// Most seats a franchise can have (the bound of [`FranchiseParams::seats`]).
+        #[pallet::constant]
+        type MaxSeats: Get<u32>;
+
+        /// Most bidders one auction can hold; bounds the settlement's cost.
+        #[pallet::constant]
+        type MaxBidders: Get<u32>;
+
+        /// Most candle samples (the bound of [`FranchiseParams::candle_samples`]).
+        #[pallet::constant]
+        type MaxCandleSamples: Get<u32>;
+
+        /// Most (market, side) score entries one user can have (at least three per lending
+        /// market the avatar pallet scores); bounds `claim`'s cost.
+        #[pallet::constant]
+        type MaxUserEntries: Get<u32>;
+
         /// Weights of the calls.
         type WeightInfo: WeightInfo;
 
@@ -191,11 +219,92 @@ pub mod pallet {
     pub type Collaterals<T: Config> =
         StorageValue<_, BoundedBTreeMap<AssetId, Balance, T::MaxCollaterals>, ValueQuery>;
 
+    /// The franchise's governance parameters (a change applies from the next epoch).
+    #[pallet::storage]
+    pub type FranchiseParameters<T> = StorageValue<_, FranchiseParams, ValueQuery>;
+
+    /// How the users share in the proceeds, and the default score weights.
+    #[pallet::storage]
+    pub type SharingParameters<T> = StorageValue<_, SharingParams, ValueQuery>;
+
+    /// The running epoch.
+    #[pallet::storage]
+    pub type Epoch<T: Config> = StorageValue<_, EpochInfo<BlockNumberFor<T>>>;
+
+    /// The live bids of the running auction (held in the vault), by bidder.
+    #[pallet::storage]
+    pub type Bids<T: Config> = StorageMap<_, Blake2_128Concat, T::AccountId, Bid>;
+
+    /// Number of entries in [`Bids`] (at most [`Config::MaxBidders`]).
+    #[pallet::storage]
+    pub type BidderCount<T> = StorageValue<_, u32, ValueQuery>;
+
+    /// The winning set of the running auction: at most `seats` bids, highest first.
+    #[pallet::storage]
+    pub type Winning<T: Config> = StorageValue<_, crate::franchise::WinningSet<T>, ValueQuery>;
+
+    /// The winning set when the first bid of the ending period arrived (the close if the
+    /// drawn sample precedes every recorded one); absent while no bid came in the candle.
+    #[pallet::storage]
+    pub type CandleStart<T: Config> = StorageValue<_, crate::franchise::WinningSet<T>>;
+
+    /// The candle samples with a recorded winning set, ascending.
+    #[pallet::storage]
+    pub type CandleSamples<T: Config> =
+        StorageValue<_, BoundedVec<u32, T::MaxCandleSamples>, ValueQuery>;
+
+    /// The winning set at the end of each candle sample in which a bid was placed.
+    #[pallet::storage]
+    pub type CandleSnapshots<T: Config> =
+        StorageMap<_, Twox64Concat, u32, crate::franchise::WinningSet<T>>;
+
+    /// The seats of the running epoch's franchise, in seat order, with their committed
+    /// liquidity (held in the vault).
+    #[pallet::storage]
+    pub type Seats<T: Config> =
+        StorageValue<_, BoundedVec<Seat<T::AccountId>, T::MaxSeats>, ValueQuery>;
+
+    /// Payouts (released bids, returned commitments) that could not be transferred when due,
+    /// held in the vault until [`Pallet::withdraw_refund`].
+    #[pallet::storage]
+    pub type Refunds<T: Config> = StorageMap<_, Blake2_128Concat, T::AccountId, Balance>;
+
+    /// The reward jar's books.
+    #[pallet::storage]
+    pub type Jar<T: Config> = StorageValue<_, JarState<BlockNumberFor<T>>, ValueQuery>;
+
+    /// Reward released so far per weighted unit of score (stable units, rounded down).
+    #[pallet::storage]
+    pub type RewardPerWeight<T> = StorageValue<_, FixedU128, ValueQuery>;
+
+    /// [`RewardPerWeight`] at the running epoch's first block (for slashing).
+    #[pallet::storage]
+    pub type EpochStartReward<T> = StorageValue<_, FixedU128, ValueQuery>;
+
+    /// `Σ ⌈weight · total⌉` over all score books.
+    #[pallet::storage]
+    pub type TotalWeighted<T> = StorageValue<_, Balance, ValueQuery>;
+
+    /// The score book of each (market, side).
+    #[pallet::storage]
+    pub type ScoreBooks<T> = StorageMap<_, Blake2_128Concat, (MarketId, Side), ScoreBook>;
+
+    /// Each user's score entries and unclaimed reward.
+    #[pallet::storage]
+    pub type UserScores<T: Config> =
+        StorageMap<_, Blake2_128Concat, T::AccountId, UserScore<T::MaxUserEntries>>;
+
     #[pallet::genesis_config]
     #[derive(frame_support::DefaultNoBound)]
     pub struct GenesisConfig<T: Config> {
         /// Initial parameters (must be within bounds).
         pub params: PoolParams,
+        /// Initial franchise parameters (must be within bounds); epoch 0 starts at genesis.
+        #[serde(default)]
+        pub franchise: FranchiseParams,
+        /// Initial sharing parameters (must be within bounds).
+        #[serde(default)]
+        pub sharing: SharingParams,
         #[serde(skip)]
         pub _config: core::marker::PhantomData<T>,
     }
@@ -209,10 +318,34 @@ pub mod pallet {
                     self.params
                 );
             }
+            if self
+                .franchise
+                .validate(T::MaxSeats::get(), T::MaxCandleSamples::get())
+                .is_err()
+            {
+                panic!(
+                    "backstop genesis franchise parameters out of bounds: {:?}",
+                    self.franchise
+                );
+            }
+            if self.sharing.validate().is_err() {
+                panic!(
+                    "backstop genesis sharing parameters out of bounds: {:?}",
+                    self.sharing
+                );
+            }
             Params::<T>::put(self.params);
-            // The pool account exists for as long as the chain: it may hold non-sufficient
-            // assets.
+            FranchiseParameters::<T>::put(self.franchise);
+            SharingParameters::<T>::put(self.sharing);
+            Epoch::<T>::put(Pallet::<T>::new_epoch(
+                0,
+                frame_system::Pallet::<T>::block_number(),
+                self.franchise,
+            ));
+            // The pool and the vault exist for as long as the chain: they may hold
+            // non-sufficient assets.
             frame_system::Pallet::<T>::inc_providers(&Pallet::<T>::account_id());
+            frame_system::Pallet::<T>::inc_providers(&Pallet::<T>::vault_account());
         }
     }
 
@@ -232,7 +365,8 @@ pub mod pallet {
             stable: Balance,
             collateral: BoundedVec<(AssetId, Balance), T::MaxCollaterals>,
         },
-        /// `who` paid `stable_in` (of which `fee` to the fee account) for `out` of `asset`.
+        /// `who` paid `stable_in` (of which `fee` went to the fee account and, `fee_share` of
+        /// it, to the jar) for `out` of `asset`.
         Swapped {
             who: T::AccountId,
             asset: AssetId,
@@ -257,6 +391,93 @@ pub mod pallet {
         Recalled { amount: Balance, shares: Shares },
         /// Governance changed the parameters.
         ParamsUpdated { old: PoolParams, new: PoolParams },
+        /// `bidder` bids `amount` for a seat of the next epoch, committing `commitment`.
+        BidPlaced {
+            bidder: T::AccountId,
+            amount: Balance,
+            commitment: Balance,
+        },
+        /// `bidder`'s bid (amount and commitment, `amount` in total) was released.
+        BidReleased {
+            bidder: T::AccountId,
+            amount: Balance,
+        },
+        /// The auction for `epoch` closed at candle sample `closing_sample` (`None`: no bid
+        /// in the candle); `winners` (seat order) each paid `clearing_price` into the jar.
+        AuctionSettled {
+            epoch: u32,
+            closing_sample: Option<u32>,
+            clearing_price: Balance,
+            winners: BoundedVec<T::AccountId, T::MaxSeats>,
+        },
+        /// Epoch `epoch` runs over blocks `[start, end)`.
+        EpochStarted {
+            epoch: u32,
+            start: BlockNumberFor<T>,
+            end: BlockNumberFor<T>,
+        },
+        /// `amount` of `member`'s committed liquidity was paid out.
+        CommitmentDrawn {
+            member: T::AccountId,
+            amount: Balance,
+            available: Balance,
+        },
+        /// `amount` was paid back into `member`'s committed liquidity.
+        CommitmentReplenished {
+            member: T::AccountId,
+            amount: Balance,
+            available: Balance,
+        },
+        /// `amount` of committed liquidity went back to `member` (its franchise ended).
+        CommitmentReturned {
+            member: T::AccountId,
+            amount: Balance,
+        },
+        /// A payout of `amount` to `who` could not be made; it waits in [`Refunds`].
+        PayoutDeferred { who: T::AccountId, amount: Balance },
+        /// `who` withdrew `amount` of deferred payouts.
+        RefundWithdrawn { who: T::AccountId, amount: Balance },
+        /// `amount` was paid into the jar.
+        JarFunded {
+            source: IncomeSource,
+            amount: Balance,
+        },
+        /// The jar streams `amount` over epoch `epoch`.
+        JarStreaming { epoch: u32, amount: Balance },
+        /// `who` claimed `amount` of reward.
+        Claimed { who: T::AccountId, amount: Balance },
+        /// `user`'s balance in (`market`, `side`) fell by `difference` outside the avatar;
+        /// `lost` of its reward went back to the jar.
+        ScoreSlashed {
+            user: T::AccountId,
+            market: MarketId,
+            side: Side,
+            difference: Balance,
+            lost: Balance,
+        },
+        /// `user` has no room for another score entry: (`market`, `side`) is not scored.
+        ScoreEntriesFull {
+            user: T::AccountId,
+            market: MarketId,
+            side: Side,
+        },
+        /// Governance changed the franchise parameters (effective from the next epoch).
+        FranchiseParamsUpdated {
+            old: FranchiseParams,
+            new: FranchiseParams,
+        },
+        /// Governance changed the sharing parameters.
+        SharingParamsUpdated {
+            old: SharingParams,
+            new: SharingParams,
+        },
+        /// Governance changed the score weight of (`market`, `side`).
+        ScoreWeightSet {
+            market: MarketId,
+            side: Side,
+            old: FixedU128,
+            new: FixedU128,
+        },
     }
 
     #[pallet::error]
@@ -309,6 +530,71 @@ pub mod pallet {
         LendFractionOutOfBounds,
         /// An arithmetic overflow (or the pool's books disagree with a neighbour's answer).
         Overflow,
+        /// The epoch is over and its auction awaits settlement.
+        AuctionClosed,
+        /// The bid is below `min_bid`.
+        BidTooLow,
+        /// The commitment is below `min_commitment`.
+        CommitmentTooLow,
+        /// A new bid must exceed both the old amount and commitment or one of them, lowering
+        /// neither.
+        BidNotRaised,
+        /// The winning set is full and the bid does not beat its lowest bid.
+        BidBelowWinning,
+        /// The auction already holds `MaxBidders` bidders.
+        TooManyBidders,
+        /// The account holds no seat in the current franchise.
+        NotMember,
+        /// The member's available committed liquidity is less than asked.
+        CommitmentExhausted,
+        /// No deferred payout to withdraw.
+        NoRefund,
+        /// No reward to claim.
+        NothingToClaim,
+        /// `epoch_length` outside 10 ..= 5 256 000 blocks.
+        EpochLengthOutOfBounds,
+        /// `seats` outside 1 ..= `MaxSeats`.
+        SeatsOutOfBounds,
+        /// `ending_period` outside 1 ..= half the epoch.
+        EndingPeriodOutOfBounds,
+        /// `candle_samples` outside 1 ..= min(`MaxCandleSamples`, `ending_period`).
+        CandleSamplesOutOfBounds,
+        /// `window_length` outside 1 ..= `epoch_length`.
+        WindowLengthOutOfBounds,
+        /// `priority_period` above `window_length`.
+        PriorityPeriodOutOfBounds,
+        /// `min_bid` is zero.
+        MinBidOutOfBounds,
+        /// `min_commitment` is zero.
+        MinCommitmentOutOfBounds,
+        /// `user_share` above 50 %.
+        UserShareOutOfBounds,
+        /// A score weight above `SharingParams::MAX_WEIGHT`.
+        WeightOutOfBounds,
+    }
+
+    impl<T> From<FranchiseParamError> for Error<T> {
+        fn from(e: FranchiseParamError) -> Self {
+            match e {
+                FranchiseParamError::EpochLength => Error::EpochLengthOutOfBounds,
+                FranchiseParamError::Seats => Error::SeatsOutOfBounds,
+                FranchiseParamError::EndingPeriod => Error::EndingPeriodOutOfBounds,
+                FranchiseParamError::CandleSamples => Error::CandleSamplesOutOfBounds,
+                FranchiseParamError::WindowLength => Error::WindowLengthOutOfBounds,
+                FranchiseParamError::PriorityPeriod => Error::PriorityPeriodOutOfBounds,
+                FranchiseParamError::MinBid => Error::MinBidOutOfBounds,
+                FranchiseParamError::MinCommitment => Error::MinCommitmentOutOfBounds,
+            }
+        }
+    }
+
+    impl<T> From<SharingParamError> for Error<T> {
+        fn from(e: SharingParamError) -> Self {
+            match e {
+                SharingParamError::UserShare => Error::UserShareOutOfBounds,
+                SharingParamError::Weight => Error::WeightOutOfBounds,
+            }
+        }
     }
 
     impl<T> From<ParamError> for Error<T> {
@@ -326,6 +612,37 @@ pub mod pallet {
 
     #[pallet::hooks]
     impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
+        /// At an epoch's end, settles its auction and starts the next franchise (bounded by
+        /// `MaxBidders`); otherwise one read.
+        fn on_initialize(now: BlockNumberFor<T>) -> Weight {
+            match Epoch::<T>::get() {
+                None => {
+                    // No genesis epoch (the pallet was added by an upgrade): start now.
+                    let params = FranchiseParameters::<T>::get();
+                    Epoch::<T>::put(Self::new_epoch(0, now, params));
+                    T::DbWeight::get().reads_writes(2, 1)
+                }
+                Some(epoch) if now >= epoch.end => {
+                    let bidders = BidderCount::<T>::get();
+                    Self::settle_epoch(now);
+                    T::WeightInfo::settle_epoch(bidders)
+                }
+                Some(_) => T::DbWeight::get().reads(1),
+            }
+        }
+
+        fn integrity_test() {
+            assert!(T::MaxSeats::get() >= 1, "MaxSeats must be at least 1");
+            assert!(
+                T::MaxBidders::get() >= T::MaxSeats::get(),
+                "MaxBidders must be at least MaxSeats"
+            );
+            assert!(
+                T::MaxCandleSamples::get() >= 1,
+                "MaxCandleSamples must be at least 1"
+            );
+        }
+
         #[cfg(feature = "try-runtime")]
         fn try_state(_n: BlockNumberFor<T>) -> Result<(), sp_runtime::TryRuntimeError> {
             Self::do_try_state()
@@ -391,6 +708,135 @@ pub mod pallet {
             Self::rebalance_lending();
             Self::deposit_event(Event::ParamsUpdated { old, new: params });
             Ok(())
+        }
+
+        /// Bid `amount` (stable) for a seat of the next epoch and commit `commitment` (stable)
+        /// of liquidity for it; both are held until the auction settles. The whole new bid is
+        /// given (not an increment): it must raise the bidder's previous bid and, if the
+        /// winning set is full, beat its lowest bid.
+        #[pallet::call_index(5)]
+        #[pallet::weight(T::WeightInfo::bid(T::MaxBidders::get()))]
+        pub fn bid(origin: OriginFor<T>, amount: Balance, commitment: Balance) -> DispatchResult {
+            let who = ensure_signed(origin)?;
+            Self::do_bid(&who, amount, commitment)
+        }
+
+        /// Claim the caller's accrued reward, paid in the stable asset.
+        #[pallet::call_index(6)]
+        #[pallet::weight(T::WeightInfo::claim(T::MaxUserEntries::get()))]
+        pub fn claim(origin: OriginFor<T>) -> DispatchResult {
+            let who = ensure_signed(origin)?;
+            Self::do_claim(&who).map(|_| ())
+        }
+
+        /// Withdraw payouts that could not be transferred when due (see [`Refunds`]).
+        #[pallet::call_index(7)]
+        #[pallet::weight(T::WeightInfo::withdraw_refund())]
+        pub fn withdraw_refund(origin: OriginFor<T>) -> DispatchResult {
+            let who = ensure_signed(origin)?;
+            Self::do_withdraw_refund(&who)
+        }
+
+        /// Set the franchise parameters (governance), each within its bounds; they apply from
+        /// the next epoch.
+        #[pallet::call_index(8)]
+        #[pallet::weight(T::WeightInfo::set_franchise_params())]
+        pub fn set_franchise_params(
+            origin: OriginFor<T>,
+            params: FranchiseParams,
+        ) -> DispatchResult {
+            T::GovernanceOrigin::ensure_origin(origin)?;
+            Self::validate_franchise(&params)?;
+            let old = FranchiseParameters::<T>::get();
+            FranchiseParameters::<T>::put(params);
+            Self::deposit_event(Event::FranchiseParamsUpdated { old, new: params });
+            Ok(())
+        }
+
+        /// Set the sharing parameters (governance), each within its bounds. The default
+        /// weights apply to (market, side) pairs scored for the first time from now on; use
+        /// [`set_score_weight`](Pallet::set_score_weight) for pairs already scored.
+        #[pallet::call_index(9)]
+        #[pallet::weight(T::WeightInfo::set_sharing_params())]
+        pub fn set_sharing_params(origin: OriginFor<T>, params: SharingParams) -> DispatchResult {
+            T::GovernanceOrigin::ensure_origin(origin)?;
+            Self::validate_sharing(&params)?;
+            let old = SharingParameters::<T>::get();
+            SharingParameters::<T>::put(params);
+            Self::deposit_event(Event::SharingParamsUpdated { old, new: params });
+            Ok(())
+        }
+
+        /// Set the score weight of (`market`, `side`) per smallest unit of balance
+        /// (governance), at most `SharingParams::MAX_WEIGHT`; it applies from now on.
+        #[pallet::call_index(10)]
+        #[pallet::weight(T::WeightInfo::set_score_weight())]
+        pub fn set_score_weight(
+            origin: OriginFor<T>,
+            market: MarketId,
+            side: Side,
+            weight: FixedU128,
+        ) -> DispatchResult {
+            T::GovernanceOrigin::ensure_origin(origin)?;
+            Self::do_set_score_weight(market, side, weight)
+        }
+    }
+
+    impl<T: Config> backstop_primitives::BackstopMembers<T::AccountId, BlockNumberFor<T>>
+        for Pallet<T>
+    {
+        fn assigned(
+            market: MarketId,
+            position: &T::AccountId,
+        ) -> backstop_primitives::Assignment<T::AccountId, BlockNumberFor<T>> {
+            Self::assignment(market, position)
+        }
+        fn members() -> alloc::vec::Vec<T::AccountId> {
+            Seats::<T>::get().into_iter().map(|s| s.member).collect()
+        }
+        fn available_commitment(member: &T::AccountId) -> Balance {
+            Seats::<T>::get()
+                .into_iter()
+                .find(|s| s.member == *member)
+                .map(|s| s.available)
+                .unwrap_or_default()
+        }
+        fn draw_commitment(
+            member: &T::AccountId,
+            amount: Balance,
+            to: &T::AccountId,
+        ) -> DispatchResult {
+            Self::do_draw_commitment(member, amount, to)
+        }
+        fn return_to_commitment(
+            member: &T::AccountId,
+            amount: Balance,
+            from: &T::AccountId,
+        ) -> DispatchResult {
+            Self::do_return_to_commitment(member, amount, from)
+        }
+    }
+
+    impl<T: Config> backstop_primitives::ScoreHook<T::AccountId> for Pallet<T> {
+        fn on_balance_changed(
+            user: &T::AccountId,
+            market: MarketId,
+            side: Side,
+            new_balance: Balance,
+        ) {
+            Self::update_balance(user, market, side, new_balance, false)
+        }
+        fn on_outside_change(user: &T::AccountId, market: MarketId, side: Side, actual: Balance) {
+            Self::update_balance(user, market, side, actual, true)
+        }
+    }
+
+    impl<T: Config> backstop_primitives::RewardJar<T::AccountId> for Pallet<T> {
+        fn user_share() -> sp_arithmetic::Perbill {
+            SharingParameters::<T>::get().user_share
+        }
+        fn deposit_income(from: &T::AccountId, amount: Balance) -> DispatchResult {
+            Self::do_deposit_income(from, amount, IncomeSource::Liquidation)
         }
     }
 }

@@ -225,14 +225,20 @@ impl<T: Config> Pallet<T> {
         let pool = Self::account_id();
         let stable = T::StableAsset::get();
         T::Assets::transfer(stable, who, &pool, kept, Preservation::Expendable)?;
-        if !fee.is_zero() {
+        // `fee_share` of the fee goes to the users' jar, the rest to the fee account.
+        let to_jar = Self::jar_cut_of_fee(fee);
+        let to_fee_account = fee.checked_sub(to_jar).ok_or(Error::<T>::Overflow)?;
+        if !to_fee_account.is_zero() {
             T::Assets::transfer(
                 stable,
                 who,
                 &T::FeeAccount::get(),
-                fee,
+                to_fee_account,
                 Preservation::Expendable,
             )?;
+        }
+        if !to_jar.is_zero() {
+            Self::do_deposit_income(who, to_jar, crate::IncomeSource::SwapFee)?;
         }
         T::Assets::transfer(asset, &pool, who, out, Preservation::Expendable)?;
         StableReserve::<T>::try_mutate(|s| -> DispatchResult {

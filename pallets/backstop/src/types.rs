@@ -1,9 +1,14 @@
-//! Storage types of the backstop pool: its governance parameters and their hard bounds.
+//! Storage types of the backstop: the pool's, the franchise's and the sharing parameters
+//! with their hard bounds, the auction and franchise records, and the score and jar books.
 
-use backstop_primitives::Moment;
+use backstop_primitives::{Balance, MarketId, Moment, Side};
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
+use frame_support::{
+    pallet_prelude::Get, BoundedVec, CloneNoBound, DebugNoBound, DefaultNoBound, EqNoBound,
+    PartialEqNoBound,
+};
 use scale_info::TypeInfo;
-use sp_arithmetic::Perbill;
+use sp_arithmetic::{FixedU128, Perbill};
 
 /// Scale of pool shares: the first deposit of `amount` stable units mints
 /// `amount · SHARE_SCALE` shares (shares carry 6 more decimals than the stable asset).
@@ -113,4 +118,380 @@ pub enum ParamError {
     CallerFee,
     /// `lend_fraction` above 90 %.
     LendFraction,
+}
+
+// ------------------------------------------------------------------------------------------
+// Franchise auction and assignment
+// ------------------------------------------------------------------------------------------
+
+/// The franchise's governance parameters, one storage value, each field bounded (see
+/// [`FranchiseParams::validate`]). Durations are in blocks; amounts in stable units. A change
+/// takes effect from the next epoch: the running epoch keeps the values it started with (see
+/// [`EpochInfo`]).
+#[derive(
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Debug,
+    Encode,
+    Decode,
+    DecodeWithMemTracking,
+    MaxEncodedLen,
+    TypeInfo,
+    serde::Serialize,
+    serde::Deserialize,
+)]
+pub struct FranchiseParams {
+    /// Length of an epoch (one franchise, one auction), in blocks; 10 ..= 5 256 000.
+    pub epoch_length: u32,
+    /// Seats sold per auction; 1 ..= `Config::MaxSeats`.
+    pub seats: u32,
+    /// The auction's ending period (the candle), in blocks at the end of the epoch;
+    /// 1 ..= half the epoch.
+    pub ending_period: u32,
+    /// Samples the ending period is cut into; the closing sample is drawn among them;
+    /// 1 ..= min(`Config::MaxCandleSamples`, `ending_period`).
+    pub candle_samples: u32,
+    /// Length of an assignment window, in blocks; 1 ..= `epoch_length`.
+    pub window_length: u32,
+    /// Blocks at the start of each window during which only the assigned member may act;
+    /// ≤ `window_length`.
+    pub priority_period: u32,
+    /// Smallest bid amount, in stable units; ≥ 1.
+    pub min_bid: Balance,
+    /// Smallest liquidity commitment, in stable units; ≥ 1.
+    pub min_commitment: Balance,
+}
+
+impl FranchiseParams {
+    /// Shortest epoch, blocks.
+    pub const MIN_EPOCH: u32 = 10;
+    /// Longest epoch: a year of 6-second blocks.
+    pub const MAX_EPOCH: u32 = 5_256_000;
+
+    /// The first field out of its bounds, if any, for a runtime with `max_seats` seats and
+    /// `max_samples` candle samples at most.
+    pub fn validate(&self, max_seats: u32, max_samples: u32) -> Result<(), FranchiseParamError> {
+        use FranchiseParamError as E;
+        if !(Self::MIN_EPOCH..=Self::MAX_EPOCH).contains(&self.epoch_length) {
+            return Err(E::EpochLength);
+        }
+        if !(1..=max_seats).contains(&self.seats) {
+            return Err(E::Seats);
+        }
+        if !(1..=self.epoch_length / 2).contains(&self.ending_period) {
+            return Err(E::EndingPeriod);
+        }
+        if !(1..=max_samples.min(self.ending_period)).contains(&self.candle_samples) {
+            return Err(E::CandleSamples);
+        }
+        if !(1..=self.epoch_length).contains(&self.window_length) {
+            return Err(E::WindowLength);
+        }
+        if self.priority_period > self.window_length {
+            return Err(E::PriorityPeriod);
+        }
+        if self.min_bid == 0 {
+            return Err(E::MinBid);
+        }
+        if self.min_commitment == 0 {
+            return Err(E::MinCommitment);
+        }
+        Ok(())
+    }
+}
+
+impl Default for FranchiseParams {
+    /// For 6-second blocks: 7-day epochs (100 800 blocks), 4 seats, a 1-day candle in 24
+    /// hourly samples, 1-hour windows (600 blocks) of which the first 30 minutes are the
+    /// member's priority; bids and commitments of at least one unit.
+    fn default() -> Self {
+        Self {
+            epoch_length: 100_800,
+            seats: 4,
+            ending_period: 14_400,
+            candle_samples: 24,
+            window_length: 600,
+            priority_period: 300,
+            min_bid: 1,
+            min_commitment: 1,
+        }
+    }
+}
+
+/// Which franchise parameter is out of bounds.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum FranchiseParamError {
+    /// `epoch_length` outside 10 ..= 5 256 000.
+    EpochLength,
+    /// `seats` outside 1 ..= `MaxSeats`.
+    Seats,
+    /// `ending_period` outside 1 ..= `epoch_length / 2`.
+    EndingPeriod,
+    /// `candle_samples` outside 1 ..= min(`MaxCandleSamples`, `ending_period`).
+    CandleSamples,
+    /// `window_length` outside 1 ..= `epoch_length`.
+    WindowLength,
+    /// `priority_period` above `window_length`.
+    PriorityPeriod,
+    /// `min_bid` is zero.
+    MinBid,
+    /// `min_commitment` is zero.
+    MinCommitment,
+}
+
+/// The running epoch: its number, its blocks, and the franchise parameters it started with.
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Default, Encode, Decode, MaxEncodedLen, TypeInfo)]
+pub struct EpochInfo<BlockNumber> {
+    /// Epoch number (0 from genesis).
+    pub index: u32,
+    /// First block of the epoch.
+    pub start: BlockNumber,
+    /// First block of the next epoch: the auction settles and the franchise changes here.
+    pub end: BlockNumber,
+    /// The parameters frozen for this epoch (its windows and its auction).
+    pub params: FranchiseParams,
+}
+
+/// A bid in the franchise auction: both amounts are held in the franchise account.
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Default, Encode, Decode, MaxEncodedLen, TypeInfo)]
+pub struct Bid {
+    /// What the bidder offers to pay for a seat, in stable units.
+    pub amount: Balance,
+    /// The liquidity the bidder commits for top-ups and liquidations, in stable units.
+    pub commitment: Balance,
+}
+
+/// A bid among the winning set.
+#[derive(Clone, PartialEq, Eq, Debug, Encode, Decode, MaxEncodedLen, TypeInfo)]
+pub struct WinningBid<AccountId> {
+    /// The bidder.
+    pub bidder: AccountId,
+    /// The bid.
+    pub bid: Bid,
+}
+
+/// A seat of the current franchise and its committed liquidity (stable units).
+#[derive(Clone, PartialEq, Eq, Debug, Encode, Decode, MaxEncodedLen, TypeInfo)]
+pub struct Seat<AccountId> {
+    /// The member holding the seat.
+    pub member: AccountId,
+    /// What it committed when the franchise started.
+    pub committed: Balance,
+    /// What is left to draw (committed − drawn + returned).
+    pub available: Balance,
+}
+
+/// The current franchise, for the runtime API.
+#[derive(Clone, PartialEq, Eq, Debug, Encode, Decode, TypeInfo)]
+pub struct FranchiseView<AccountId, BlockNumber> {
+    /// Epoch number.
+    pub epoch: u32,
+    /// First block of the epoch.
+    pub start: BlockNumber,
+    /// First block of the next epoch.
+    pub end: BlockNumber,
+    /// The seats in order (empty: the pool is the member of last resort).
+    pub seats: alloc::vec::Vec<Seat<AccountId>>,
+}
+
+/// The auction for the next franchise, for the runtime API.
+#[derive(Clone, PartialEq, Eq, Debug, Encode, Decode, TypeInfo)]
+pub struct AuctionView<AccountId, BlockNumber> {
+    /// The epoch whose seats are sold.
+    pub epoch: u32,
+    /// Seats sold.
+    pub seats: u32,
+    /// First block of the ending period (the candle).
+    pub ending_start: BlockNumber,
+    /// Block at which the auction settles (the next epoch's first block).
+    pub settles_at: BlockNumber,
+    /// The winning set now, highest first (winners if the auction closed now).
+    pub winning: alloc::vec::Vec<WinningBid<AccountId>>,
+    /// The lowest winning bid: what every winner would pay if the auction closed now.
+    pub clearing_price: Balance,
+}
+
+// ------------------------------------------------------------------------------------------
+// Score and reward jar
+// ------------------------------------------------------------------------------------------
+
+/// How the users share in the system's proceeds: one storage value, each field bounded (see
+/// [`SharingParams::validate`]).
+#[derive(
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Debug,
+    Encode,
+    Decode,
+    DecodeWithMemTracking,
+    MaxEncodedLen,
+    TypeInfo,
+    serde::Serialize,
+    serde::Deserialize,
+)]
+pub struct SharingParams {
+    /// Share of a liquidation's gain paid into the jar (read by the avatar pallet through
+    /// `RewardJar::user_share`); ≤ 50 %.
+    pub user_share: Perbill,
+    /// Share of the pool's swap fees paid into the jar instead of the fee account; ≤ 100 %.
+    pub fee_share: Perbill,
+    /// Default score weight of a debt balance (per smallest unit), for (market, side) pairs
+    /// without their own weight; ≤ [`SharingParams::MAX_WEIGHT`].
+    pub debt_weight: FixedU128,
+    /// Default score weight of a collateral balance; ≤ [`SharingParams::MAX_WEIGHT`].
+    pub collateral_weight: FixedU128,
+    /// Default score weight of a supply balance; ≤ [`SharingParams::MAX_WEIGHT`].
+    pub supply_weight: FixedU128,
+}
+
+impl SharingParams {
+    /// Largest user share: 50 %.
+    pub const MAX_USER_SHARE: Perbill = Perbill::from_percent(50);
+    /// Largest score weight per smallest unit (lets governance normalise assets of very
+    /// different unit values).
+    pub const MAX_WEIGHT: FixedU128 = FixedU128::from_u32(1_000_000);
+
+    /// The first field out of its bounds, if any.
+    pub fn validate(&self) -> Result<(), SharingParamError> {
+        if self.user_share > Self::MAX_USER_SHARE {
+            return Err(SharingParamError::UserShare);
+        }
+        for weight in [self.debt_weight, self.collateral_weight, self.supply_weight] {
+            if weight > Self::MAX_WEIGHT {
+                return Err(SharingParamError::Weight);
+            }
+        }
+        Ok(())
+    }
+
+    /// The default weight of `side`.
+    pub fn default_weight(&self, side: Side) -> FixedU128 {
+        match side {
+            Side::Supply => self.supply_weight,
+            Side::Collateral => self.collateral_weight,
+            Side::Debt => self.debt_weight,
+        }
+    }
+}
+
+impl Default for SharingParams {
+    /// 10 % of liquidation gains and half the swap fees to the jar; debt weighs 0.8,
+    /// collateral 0.2, supply nothing.
+    fn default() -> Self {
+        Self {
+            user_share: Perbill::from_percent(10),
+            fee_share: Perbill::from_percent(50),
+            debt_weight: FixedU128::from_rational(8, 10),
+            collateral_weight: FixedU128::from_rational(2, 10),
+            supply_weight: FixedU128::from_u32(0),
+        }
+    }
+}
+
+/// Which sharing parameter is out of bounds.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum SharingParamError {
+    /// `user_share` above 50 %.
+    UserShare,
+    /// A weight above `MAX_WEIGHT`.
+    Weight,
+}
+
+/// The reward jar's books, in stable units (the jar account holds at least the sum of what
+/// they and the users' unclaimed rewards add up to).
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Default, Encode, Decode, MaxEncodedLen, TypeInfo)]
+pub struct JarState<BlockNumber> {
+    /// Income collected during the running epoch (plus what could not be distributed): it is
+    /// streamed over the next epoch.
+    pub income: Balance,
+    /// The amount being streamed during the running epoch.
+    pub stream: Balance,
+    /// How much of `stream` has been released so far (into the reward index, or back into
+    /// `income` while nobody had a score).
+    pub released: Balance,
+    /// First block of the stream.
+    pub stream_start: BlockNumber,
+    /// Block at which the stream is fully released.
+    pub stream_end: BlockNumber,
+    /// Block up to which the stream has been released.
+    pub updated_at: BlockNumber,
+}
+
+/// The score books of one (market, side): its weight, its total balance and its indexes.
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Default, Encode, Decode, MaxEncodedLen, TypeInfo)]
+pub struct ScoreBook {
+    /// Score weight per smallest unit of balance.
+    pub weight: FixedU128,
+    /// Sum of the users' counted balances, in smallest units.
+    pub total: Balance,
+    /// `weight · total`, rounded up: this book's part of the global weighted total.
+    pub weighted: Balance,
+    /// Reward per unit of balance accrued so far (stable units per unit, rounded down).
+    pub reward_index: FixedU128,
+    /// The global reward per weighted unit when `reward_index` was last brought up to date.
+    pub global_at: FixedU128,
+    /// Score per unit of balance: `∫ weight dt`, blocks × weight.
+    pub score_index: FixedU128,
+    /// Block at which `score_index` was last brought up to date.
+    pub updated_at: u32,
+    /// The epoch `epoch_start_index` belongs to.
+    pub epoch: u32,
+    /// `reward_index` at that epoch's first block (for slashing).
+    pub epoch_start_index: FixedU128,
+}
+
+/// One user's balance in one (market, side) and its indexes.
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Encode, Decode, MaxEncodedLen, TypeInfo)]
+pub struct ScoreEntry {
+    /// The market.
+    pub market: MarketId,
+    /// The side.
+    pub side: Side,
+    /// The counted balance, in smallest units.
+    pub balance: Balance,
+    /// The book's `reward_index` when this entry was last settled.
+    pub reward_index: FixedU128,
+    /// The book's `score_index` when this entry was last settled.
+    pub score_index: FixedU128,
+    /// The epoch `epoch_accrued` belongs to.
+    pub epoch: u32,
+    /// Reward this entry accrued during that epoch, in stable units (what slashing can take).
+    pub epoch_accrued: Balance,
+}
+
+/// A user's score entries and unclaimed reward.
+#[derive(
+    CloneNoBound,
+    PartialEqNoBound,
+    EqNoBound,
+    DebugNoBound,
+    DefaultNoBound,
+    Encode,
+    Decode,
+    MaxEncodedLen,
+    TypeInfo,
+)]
+#[scale_info(skip_type_params(MaxEntries))]
+pub struct UserScore<MaxEntries: Get<u32>> {
+    /// One entry per (market, side) with a balance.
+    pub entries: BoundedVec<ScoreEntry, MaxEntries>,
+    /// Reward accrued and not yet claimed, in stable units.
+    pub accrued: Balance,
+    /// Score accrued so far: `Σ ∫ weight · balance dt`, weight × units × blocks (rounded down).
+    pub score: u128,
+}
+
+/// Where a payment into the jar came from.
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Encode, Decode, DecodeWithMemTracking, TypeInfo)]
+pub enum IncomeSource {
+    /// The franchise auction's payments.
+    Auction,
+    /// `user_share` of a liquidation's gain (paid by the avatar pallet).
+    Liquidation,
+    /// `fee_share` of a pool swap's fee.
+    SwapFee,
 }

@@ -2,17 +2,20 @@
 //! pallet-oracle (fed as its own pallet account) and the real pallet-lending, plus an
 //! `ExtBuilder` whose `build_and_execute` checks the pool invariants after every test.
 
-use crate::{self as pallet_backstop, PoolParams};
+use crate::{self as pallet_backstop, FranchiseParams, PoolParams, SharingParams};
 use backstop_primitives::{cross_price, AssetId, Balance, MarketId, OraclePrice, PriceOracle};
 use frame_support::{
     assert_ok, derive_impl, parameter_types,
-    traits::{AsEnsureOriginWithArg, ConstU128, ConstU32, ConstU64, SortedMembers},
+    traits::{
+        AsEnsureOriginWithArg, ConstU128, ConstU32, ConstU64, Hooks, Randomness, SortedMembers,
+    },
     PalletId,
 };
 use frame_system::{EnsureRoot, EnsureSigned};
 use pallet_lending::JumpRateModel;
 use pallet_oracle::DataFeeder;
 use sp_arithmetic::{FixedU128, Perbill};
+use sp_core::H256;
 use sp_runtime::BuildStorage;
 
 pub type AccountId = u64;
@@ -132,6 +135,42 @@ parameter_types! {
     pub const BackstopPalletId: PalletId = PalletId(*b"py/bstop");
     /// The pool's yield market; a test may switch it off.
     pub static YieldMarket: Option<MarketId> = Some(ETH_MARKET);
+    /// What [`TestRandomness`] answers: the candle's closing sample is this modulo the
+    /// number of samples.
+    pub static CandleSeed: u32 = 0;
+}
+
+/// Deterministic randomness the tests control through [`CandleSeed`]: the first four bytes
+/// of the output are the seed, little-endian.
+pub struct TestRandomness;
+impl Randomness<H256, u64> for TestRandomness {
+    fn random(_subject: &[u8]) -> (H256, u64) {
+        let mut bytes = [0u8; 32];
+        bytes[..4].copy_from_slice(&CandleSeed::get().to_le_bytes());
+        (H256::from(bytes), System::block_number())
+    }
+}
+
+/// Most seats, bidders, candle samples and score entries per user in the tests.
+pub const MAX_SEATS: u32 = 6;
+pub const MAX_BIDDERS: u32 = 10;
+pub const MAX_CANDLE_SAMPLES: u32 = 24;
+pub const MAX_USER_ENTRIES: u32 = 4;
+
+/// The tests' franchise: 100-block epochs, 3 seats, a 20-block candle in 4 samples of 5
+/// blocks (blocks 80..85, 85..90, 90..95, 95..100 of epoch 0), 10-block windows with a
+/// 4-block priority, bids and commitments of at least one token.
+pub fn test_franchise() -> FranchiseParams {
+    FranchiseParams {
+        epoch_length: 100,
+        seats: 3,
+        ending_period: 20,
+        candle_samples: 4,
+        window_length: 10,
+        priority_period: 4,
+        min_bid: UNIT,
+        min_commitment: UNIT,
+    }
 }
 
 impl pallet_oracle::Config for Test {
@@ -230,6 +269,11 @@ impl pallet_backstop::Config for Test {
     type PalletId = BackstopPalletId;
     type MinimumShares = ConstU128<MINIMUM_SHARES>;
     type MaxCollaterals = ConstU32<2>;
+    type Randomness = TestRandomness;
+    type MaxSeats = ConstU32<MAX_SEATS>;
+    type MaxBidders = ConstU32<MAX_BIDDERS>;
+    type MaxCandleSamples = ConstU32<MAX_CANDLE_SAMPLES>;
+    type MaxUserEntries = ConstU32<MAX_USER_ENTRIES>;
     type WeightInfo = ();
     #[cfg(feature = "runtime-benchmarks")]
     type BenchmarkHelper = BenchmarkHelper;
@@ -312,8 +356,19 @@ pub fn backstop_events() -> Vec<crate::Event<Test>> {
         .collect()
 }
 
+/// Runs the blocks after the current one up to `n`, each with the pallet's `on_initialize`.
+pub fn run_to_block(n: u64) {
+    while System::block_number() < n {
+        let next = System::block_number() + 1;
+        System::set_block_number(next);
+        Backstop::on_initialize(next);
+    }
+}
+
 pub struct ExtBuilder {
     params: PoolParams,
+    franchise: FranchiseParams,
+    sharing: SharingParams,
     lender_supply: Balance,
 }
 
@@ -321,6 +376,8 @@ impl Default for ExtBuilder {
     fn default() -> Self {
         Self {
             params: PoolParams::default(),
+            franchise: test_franchise(),
+            sharing: SharingParams::default(),
             lender_supply: 10_000_000 * UNIT,
         }
     }
@@ -330,6 +387,18 @@ impl ExtBuilder {
     /// Genesis pool parameters.
     pub fn params(mut self, params: PoolParams) -> Self {
         self.params = params;
+        self
+    }
+
+    /// Genesis franchise parameters.
+    pub fn franchise(mut self, franchise: FranchiseParams) -> Self {
+        self.franchise = franchise;
+        self
+    }
+
+    /// Genesis sharing parameters.
+    pub fn sharing(mut self, sharing: SharingParams) -> Self {
+        self.sharing = sharing;
         self
     }
 
@@ -382,12 +451,15 @@ impl ExtBuilder {
         .unwrap();
         pallet_backstop::GenesisConfig::<Test> {
             params: self.params,
+            franchise: self.franchise,
+            sharing: self.sharing,
             ..Default::default()
         }
         .assimilate_storage(&mut storage)
         .unwrap();
         let mut ext = sp_io::TestExternalities::new(storage);
         ext.execute_with(|| {
+            CandleSeed::set(0);
             System::set_block_number(1);
             Timestamp::set_timestamp(GENESIS_MS);
             feed_usd(USD, 1);

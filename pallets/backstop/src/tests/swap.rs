@@ -61,7 +61,7 @@ fn a_larger_amplification_pays_less() {
 }
 
 #[test]
-fn the_fee_goes_to_the_fee_account() {
+fn the_fee_goes_to_the_fee_account_and_the_jar() {
     ExtBuilder::default().build_and_execute(|| {
         pool_holds_eth();
         set_params(PoolParams {
@@ -69,13 +69,17 @@ fn the_fee_goes_to_the_fee_account() {
             ..Default::default()
         });
         let fees = balance(USD, FEE_ACCOUNT);
+        let vault = balance(USD, Backstop::vault_account());
         assert_ok!(Backstop::swap(
             RuntimeOrigin::signed(CHARLIE),
             ETH,
             1_800 * UNIT,
             0
         ));
-        assert_eq!(balance(USD, FEE_ACCOUNT), fees + 18 * UNIT);
+        // The 18 USD fee: half (the default `fee_share`) to the jar, half to the fee account.
+        assert_eq!(balance(USD, FEE_ACCOUNT), fees + 9 * UNIT);
+        assert_eq!(balance(USD, Backstop::vault_account()), vault + 9 * UNIT);
+        assert_eq!(crate::Jar::<Test>::get().income, 9 * UNIT);
         assert_eq!(StableReserve::<Test>::get(), POOL_USD + 1_782 * UNIT);
         assert_eq!(
             Collaterals::<Test>::get().get(&ETH).copied(),

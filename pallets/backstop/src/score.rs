@@ -1,0 +1,333 @@
+//! The user score: time-weighted balances per (market, side) and each user's share of the jar.
+//!
+//! Each (market, side) has a [`ScoreBook`] with a weight `w` (score per smallest unit, set by
+//! governance), the total counted balance `B` and its part `⌈w · B⌉` of the global weighted
+//! total `W` ([`TotalWeighted`]). The jar raises the global reward per weighted unit `G`
+//! ([`RewardPerWeight`], see `jar.rs`); a book turns it into reward per unit of its own
+//! balance, `I += w · ΔG` (rounded down), and a user's entry earns `balance · (I − I_entry)`
+//! (rounded down). Weights can change without touching any user: the book is brought up to
+//! date with the old weight first. Score (`∫ w · balance dt`, in weight × units × blocks) is
+//! kept the same way with a per-book `∫ w dt` index. Every update and claim touches one book
+//! per entry of one user: O(1) in the number of users.
+//!
+//! Rounding never pays more than was released: `Σ ⌈w·B⌉ · ΔG ≤ Δ`, and both index steps and
+//! user payouts round down.
+//!
+//! ## Slashing
+//!
+//! The score counts `min(recorded, actual)`: when the avatar pallet reports a balance that
+//! fell outside the avatar ([`ScoreHook::on_outside_change`]), the entry is settled since the
+//! last sync on the actual balance only (what the difference would have earned goes back to
+//! the jar), and the user loses what the difference earned since the epoch's start (at most
+//! what the entry earned this epoch and what is unclaimed), also back to the jar.
+//!
+//! [`ScoreHook::on_outside_change`]: backstop_primitives::ScoreHook::on_outside_change
+
+use crate::{pallet::*, pool::mul_div, types::*};
+use backstop_primitives::{Balance, MarketId, Side};
+use frame_support::pallet_prelude::Get;
+use sp_arithmetic::{
+    traits::{SaturatedConversion, Saturating, Zero},
+    FixedPointNumber, FixedU128, Rounding,
+};
+use sp_runtime::{DispatchError, DispatchResult};
+
+/// The global state a book or an entry is brought up to.
+pub(crate) struct ScoreClock {
+    /// The global reward per weighted unit now.
+    pub index: FixedU128,
+    /// The current block, as `u32`.
+    pub now: u32,
+    /// The running epoch.
+    pub epoch: u32,
+    /// The global reward per weighted unit at the running epoch's first block.
+    pub epoch_start_index: FixedU128,
+}
+
+/// `weight · gain`, rounded down (zero on overflow: never over-pay).
+fn index_step(weight: FixedU128, gain: FixedU128) -> FixedU128 {
+    FixedU128::from_inner(
+        mul_div(
+            weight.into_inner(),
+            gain.into_inner(),
+            FixedU128::DIV,
+            Rounding::Down,
+        )
+        .unwrap_or_default(),
+    )
+}
+
+/// `units · per_unit`, rounded down; `None` on overflow.
+fn units_times(units: Balance, per_unit: FixedU128) -> Option<Balance> {
+    mul_div(units, per_unit.into_inner(), FixedU128::DIV, Rounding::Down)
+}
+
+/// `⌈weight · total⌉`, a book's part of the global weighted total.
+pub(crate) fn weighted_of(weight: FixedU128, total: Balance) -> Balance {
+    mul_div(total, weight.into_inner(), FixedU128::DIV, Rounding::Up).unwrap_or(Balance::MAX)
+}
+
+impl<T: Config> Pallet<T> {
+    /// The clock after [`Self::accrue_jar`] wrote the jar.
+    pub(crate) fn score_clock() -> ScoreClock {
+        Self::clock_at(RewardPerWeight::<T>::get())
+    }
+
+    fn clock_at(index: FixedU128) -> ScoreClock {
+        ScoreClock {
+            index,
+            now: frame_system::Pallet::<T>::block_number().saturated_into(),
+            epoch: Self::current_epoch().index,
+            epoch_start_index: EpochStartReward::<T>::get(),
+        }
+    }
+
+    /// Brings `book` up to `clock`.
+    pub(crate) fn refresh_book(book: &mut ScoreBook, clock: &ScoreClock) {
+        if book.epoch < clock.epoch {
+            // No update since before the epoch started, so the weight was constant since.
+            let gain = clock.epoch_start_index.saturating_sub(book.global_at);
+            book.epoch_start_index = book
+                .reward_index
+                .saturating_add(index_step(book.weight, gain));
+            book.epoch = clock.epoch;
+        }
+        let gain = clock.index.saturating_sub(book.global_at);
+        book.reward_index = book
+            .reward_index
+            .saturating_add(index_step(book.weight, gain));
+        book.global_at = clock.index;
+        let elapsed = clock.now.saturating_sub(book.updated_at);
+        book.score_index = book
+            .score_index
+            .saturating_add(book.weight.saturating_mul(FixedU128::from_u32(elapsed)));
+        book.updated_at = clock.now;
+    }
+
+    /// The book of (`market`, `side`) brought up to `clock` (a new one with the default
+    /// weight if none exists).
+    pub(crate) fn load_book(market: MarketId, side: Side, clock: &ScoreClock) -> ScoreBook {
+        match ScoreBooks::<T>::get((market, side)) {
+            Some(mut book) => {
+                Self::refresh_book(&mut book, clock);
+                book
+            }
+            None => ScoreBook {
+                weight: SharingParameters::<T>::get().default_weight(side),
+                global_at: clock.index,
+                updated_at: clock.now,
+                epoch: clock.epoch,
+                ..Default::default()
+            },
+        }
+    }
+
+    /// Settles `entry` against its (up to date) `book`, counting `counted` units since the
+    /// last settlement; returns `(reward, score)` earned.
+    pub(crate) fn settle_entry(
+        entry: &mut ScoreEntry,
+        book: &ScoreBook,
+        counted: Balance,
+        clock: &ScoreClock,
+    ) -> (Balance, u128) {
+        let gain = book.reward_index.saturating_sub(entry.reward_index);
+        let reward = units_times(counted, gain).unwrap_or_default();
+        let epoch_from = entry.reward_index.max(book.epoch_start_index);
+        let epoch_reward = units_times(counted, book.reward_index.saturating_sub(epoch_from))
+            .unwrap_or_default()
+            .min(reward);
+        if entry.epoch < clock.epoch {
+            entry.epoch = clock.epoch;
+            entry.epoch_accrued = 0;
+        }
+        entry.epoch_accrued = entry.epoch_accrued.saturating_add(epoch_reward);
+        let score = units_times(counted, book.score_index.saturating_sub(entry.score_index))
+            .unwrap_or(u128::MAX);
+        entry.reward_index = book.reward_index;
+        entry.score_index = book.score_index;
+        (reward, score)
+    }
+
+    /// Sets `book`'s total and its part of [`TotalWeighted`].
+    pub(crate) fn set_book_total(book: &mut ScoreBook, total: Balance) {
+        let weighted = weighted_of(book.weight, total);
+        TotalWeighted::<T>::mutate(|w| {
+            *w = w.saturating_sub(book.weighted).saturating_add(weighted)
+        });
+        book.total = total;
+        book.weighted = weighted;
+    }
+
+    /// Settles every entry of `score` up to `clock`; with `write`, stores the refreshed books.
+    pub(crate) fn settle_user(
+        score: &mut UserScore<T::MaxUserEntries>,
+        clock: &ScoreClock,
+        write: bool,
+    ) {
+        let mut reward_sum: Balance = 0;
+        let mut score_sum: u128 = 0;
+        for entry in score.entries.iter_mut() {
+            let key = (entry.market, entry.side);
+            let book = Self::load_book(entry.market, entry.side, clock);
+            let balance = entry.balance;
+            let (reward, gained) = Self::settle_entry(entry, &book, balance, clock);
+            reward_sum = reward_sum.saturating_add(reward);
+            score_sum = score_sum.saturating_add(gained);
+            if write {
+                ScoreBooks::<T>::insert(key, book);
+            }
+        }
+        score.accrued = score.accrued.saturating_add(reward_sum);
+        score.score = score.score.saturating_add(score_sum);
+    }
+
+    /// `who`'s score settled up to now, without writing anything.
+    pub(crate) fn settled_view(who: &T::AccountId) -> Option<UserScore<T::MaxUserEntries>> {
+        let mut score = UserScores::<T>::get(who)?;
+        let (_, index) = Self::released(
+            Jar::<T>::get(),
+            RewardPerWeight::<T>::get(),
+            TotalWeighted::<T>::get(),
+            frame_system::Pallet::<T>::block_number(),
+        );
+        let clock = Self::clock_at(index);
+        Self::settle_user(&mut score, &clock, false);
+        Some(score)
+    }
+
+    /// `user`'s `side` balance in `market` is now `balance`; `outside` when the change was
+    /// made outside the avatar (the score then counts the lower of the two since the last
+    /// sync and slashes the fall).
+    pub(crate) fn update_balance(
+        user: &T::AccountId,
+        market: MarketId,
+        side: Side,
+        balance: Balance,
+        outside: bool,
+    ) {
+        Self::accrue_jar();
+        let clock = Self::score_clock();
+        let mut score = UserScores::<T>::get(user).unwrap_or_default();
+        let position = score
+            .entries
+            .iter()
+            .position(|e| e.market == market && e.side == side);
+        if position.is_none() {
+            if balance.is_zero() {
+                return;
+            }
+            let capacity = usize::try_from(T::MaxUserEntries::get()).unwrap_or(usize::MAX);
+            if score.entries.len() >= capacity {
+                Self::deposit_event(Event::ScoreEntriesFull {
+                    user: user.clone(),
+                    market,
+                    side,
+                });
+                return;
+            }
+        }
+        let mut book = Self::load_book(market, side, &clock);
+        let mut entry = position
+            .and_then(|i| score.entries.get(i).copied())
+            .unwrap_or(ScoreEntry {
+                market,
+                side,
+                balance: 0,
+                reward_index: book.reward_index,
+                score_index: book.score_index,
+                epoch: clock.epoch,
+                epoch_accrued: 0,
+            });
+        let recorded = entry.balance;
+        let counted = if outside {
+            recorded.min(balance)
+        } else {
+            recorded
+        };
+        let index_before = entry.reward_index;
+        let (reward, gained) = Self::settle_entry(&mut entry, &book, counted, &clock);
+        score.accrued = score.accrued.saturating_add(reward);
+        score.score = score.score.saturating_add(gained);
+
+        if let Some(difference) = recorded.checked_sub(counted).filter(|d| !d.is_zero()) {
+            // What the difference would have earned since the last sync was never paid.
+            let unearned = units_times(difference, book.reward_index.saturating_sub(index_before))
+                .unwrap_or_default();
+            // What it earned since the epoch's start (before the last sync) is taken back.
+            let lost = units_times(
+                difference,
+                index_before.saturating_sub(book.epoch_start_index),
+            )
+            .unwrap_or(Balance::MAX)
+            .min(entry.epoch_accrued)
+            .min(score.accrued);
+            entry.epoch_accrued = entry.epoch_accrued.saturating_sub(lost);
+            score.accrued = score.accrued.saturating_sub(lost);
+            Self::add_income(unearned.saturating_add(lost));
+            Self::deposit_event(Event::ScoreSlashed {
+                user: user.clone(),
+                market,
+                side,
+                difference,
+                lost,
+            });
+        }
+
+        let total = book.total.saturating_sub(recorded).saturating_add(balance);
+        Self::set_book_total(&mut book, total);
+        entry.balance = balance;
+        match position {
+            Some(i) if balance.is_zero() => {
+                score.entries.remove(i);
+            }
+            Some(i) => {
+                if let Some(slot) = score.entries.get_mut(i) {
+                    *slot = entry;
+                }
+            }
+            None => {
+                // Capacity was checked above.
+                let _ = score.entries.try_push(entry);
+            }
+        }
+        ScoreBooks::<T>::insert((market, side), book);
+        if score.entries.is_empty() && score.accrued.is_zero() && score.score.is_zero() {
+            UserScores::<T>::remove(user);
+        } else {
+            UserScores::<T>::insert(user, score);
+        }
+    }
+
+    /// Governance sets the weight of (`market`, `side`) from now on.
+    pub(crate) fn do_set_score_weight(
+        market: MarketId,
+        side: Side,
+        weight: FixedU128,
+    ) -> DispatchResult {
+        frame_support::ensure!(
+            weight <= SharingParams::MAX_WEIGHT,
+            Error::<T>::WeightOutOfBounds
+        );
+        Self::accrue_jar();
+        let clock = Self::score_clock();
+        let mut book = Self::load_book(market, side, &clock);
+        let old = book.weight;
+        book.weight = weight;
+        let total = book.total;
+        // `set_book_total` swaps the old weighted part for the new one.
+        Self::set_book_total(&mut book, total);
+        ScoreBooks::<T>::insert((market, side), book);
+        Self::deposit_event(Event::ScoreWeightSet {
+            market,
+            side,
+            old,
+            new: weight,
+        });
+        Ok(())
+    }
+
+    /// Checks new sharing parameters against their bounds.
+    pub(crate) fn validate_sharing(params: &SharingParams) -> Result<(), DispatchError> {
+        params.validate().map_err(|e| Error::<T>::from(e).into())
+    }
+}
