@@ -4,8 +4,8 @@
 // `impl_runtime_apis_plus_revive_traits!` names these types unqualified.
 use crate::{
     AccountId, AllPalletsWithSystem, AssetConversion, AssetId, Backstop, Balance, Block,
-    BlockNumber, EthExtraImpl, Executive, Header, InherentDataExt, Nonce, Oracle, Revive, Runtime,
-    RuntimeCall, RuntimeGenesisConfig, System, TransactionPayment, VERSION,
+    BlockNumber, Executive, Header, InherentDataExt, Nonce, Oracle, Runtime, RuntimeCall,
+    RuntimeGenesisConfig, System, TransactionPayment, VERSION,
 };
 use alloc::vec::Vec;
 use frame_support::{
@@ -36,7 +36,7 @@ pallet_revive::impl_runtime_apis_plus_revive_traits!(
     Runtime,
     Revive,
     Executive,
-    EthExtraImpl,
+    crate::EthExtraImpl,
 
     impl sp_api::Core<Block> for Runtime {
         fn version() -> RuntimeVersion {

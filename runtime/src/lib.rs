@@ -39,8 +39,6 @@ use sp_runtime::{
     traits::{BlakeTwo256, IdentifyAccount, Verify},
     MultiAddress, MultiSignature,
 };
-#[cfg(feature = "std")]
-use sp_version::NativeVersion;
 use sp_version::RuntimeVersion;
 
 pub use backstop_primitives::{AssetId, Balance};
@@ -160,15 +158,6 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
     system_version: 1,
 };
 
-/// The native version, for the node's version checks.
-#[cfg(feature = "std")]
-pub fn native_version() -> NativeVersion {
-    NativeVersion {
-        runtime_version: VERSION,
-        can_author_with: Default::default(),
-    }
-}
-
 #[frame_support::runtime]
 mod runtime {
     /// The runtime.
@@ -197,6 +186,8 @@ mod runtime {
     pub type TransactionPayment = pallet_transaction_payment;
     #[runtime::pallet_index(4)]
     pub type Sudo = pallet_sudo;
+    #[runtime::pallet_index(5)]
+    pub type RandomnessCollectiveFlip = pallet_insecure_randomness_collective_flip;
 
     // Assets, prices and the DEX.
     #[runtime::pallet_index(10)]

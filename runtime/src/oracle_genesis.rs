@@ -14,14 +14,17 @@ pub use pallet::*;
 
 #[frame_support::pallet]
 pub mod pallet {
+    use crate::AssetId;
     use alloc::vec::Vec;
     use frame_support::{pallet_prelude::*, traits::Time};
     use frame_system::pallet_prelude::BlockNumberFor;
     use pallet_oracle::TimestampedValue;
-    use sp_runtime::traits::One;
+    use sp_runtime::{traits::One, FixedU128};
 
     #[pallet::config]
-    pub trait Config: frame_system::Config + pallet_oracle::Config {
+    pub trait Config:
+        frame_system::Config + pallet_oracle::Config<OracleKey = AssetId, OracleValue = FixedU128>
+    {
         /// How many assets may have a genesis price.
         #[pallet::constant]
         type MaxPrices: Get<u32>;
@@ -33,13 +36,15 @@ pub mod pallet {
     /// The genesis prices, kept until they are stamped at the end of block 1.
     #[pallet::storage]
     pub type PendingPrices<T: Config> =
-        StorageValue<_, BoundedVec<(T::OracleKey, T::OracleValue), T::MaxPrices>, ValueQuery>;
+        StorageValue<_, BoundedVec<(AssetId, FixedU128), T::MaxPrices>, ValueQuery>;
 
     #[pallet::genesis_config]
     #[derive(frame_support::DefaultNoBound)]
     pub struct GenesisConfig<T: Config> {
-        /// `(oracle key, price)` pairs the chain starts with.
-        pub prices: Vec<(T::OracleKey, T::OracleValue)>,
+        /// `(asset, US dollars per whole unit)` pairs the chain starts with.
+        pub prices: Vec<(AssetId, FixedU128)>,
+        #[serde(skip)]
+        pub _config: core::marker::PhantomData<T>,
     }
 
     #[pallet::genesis_build]
@@ -77,13 +82,13 @@ pub mod pallet {
     impl<T: Config> Pallet<T> {
         /// Writes `prices` as the oracle's aggregated values, stamped with the current time
         /// (zero at genesis).
-        fn write_prices(prices: &[(T::OracleKey, T::OracleValue)]) {
+        fn write_prices(prices: &[(AssetId, FixedU128)]) {
             let timestamp = <T as pallet_oracle::Config>::Time::now();
-            for (key, value) in prices {
+            for (asset, price) in prices {
                 pallet_oracle::Values::<T>::insert(
-                    key,
+                    asset,
                     TimestampedValue {
-                        value: value.clone(),
+                        value: *price,
                         timestamp: timestamp.clone(),
                     },
                 );

@@ -64,6 +64,11 @@ impl pallet_backstop::Config for Runtime {
     /// 1e9 shares (1e-15 of the first deposit's 1e6 shares per stable unit) stay locked.
     type MinimumShares = ConstU128<1_000_000_000>;
     type MaxCollaterals = ConstU32<16>;
+    type Randomness = crate::RandomnessCollectiveFlip;
+    type MaxSeats = ConstU32<16>;
+    type MaxBidders = ConstU32<64>;
+    type MaxCandleSamples = ConstU32<64>;
+    type MaxUserEntries = ConstU32<48>;
     type WeightInfo = pallet_backstop::weights::SubstrateWeight<Runtime>;
     #[cfg(feature = "runtime-benchmarks")]
     type BenchmarkHelper = benchmark_helpers::DefiBenchmarkHelper;
@@ -79,7 +84,7 @@ pub mod benchmark_helpers {
     use backstop_primitives::cross_price;
     use frame_support::traits::fungibles::{metadata::Inspect as _, Create, Inspect};
     use pallet_lending::JumpRateModel;
-    use sp_runtime::{FixedU128, Perbill};
+    use sp_runtime::{FixedU128, Perbill, Saturating};
 
     /// Implements both pallets' benchmark helpers.
     pub struct DefiBenchmarkHelper;

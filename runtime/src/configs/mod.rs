@@ -25,14 +25,20 @@ use pallet_transaction_payment::{ConstFeeMultiplier, FungibleAdapter, Multiplier
 use sp_runtime::{traits::One, Perbill};
 use sp_version::RuntimeVersion;
 
+/// Largest block, in bytes.
+const MAX_BLOCK_LENGTH: u32 = 5 * 1024 * 1024;
 /// Normal transactions may fill 75% of a block; the rest is for operational ones.
 const NORMAL_DISPATCH_RATIO: Perbill = Perbill::from_percent(75);
 
 parameter_types! {
     pub const BlockHashCount: BlockNumber = 2400;
     pub const Version: RuntimeVersion = VERSION;
-    pub RuntimeBlockLength: BlockLength =
-        BlockLength::max_with_normal_ratio(5 * 1024 * 1024, NORMAL_DISPATCH_RATIO);
+    pub RuntimeBlockLength: BlockLength = BlockLength::builder()
+        .max_length(MAX_BLOCK_LENGTH)
+        .modify_max_length_for_class(DispatchClass::Normal, |max| {
+            *max = NORMAL_DISPATCH_RATIO * MAX_BLOCK_LENGTH
+        })
+        .build();
     pub RuntimeBlockWeights: BlockWeights = BlockWeights::builder()
         .base_block(BlockExecutionWeight::get())
         .for_class(DispatchClass::all(), |weights| {
@@ -114,6 +120,11 @@ impl pallet_transaction_payment::Config for Runtime {
     type FeeMultiplierUpdate = ConstFeeMultiplier<FeeMultiplier>;
     type WeightInfo = pallet_transaction_payment::weights::SubstrateWeight<Runtime>;
 }
+
+/// Randomness for the franchise auction's candle on the dev chain. It is derived from recent
+/// block hashes and so predictable by block authors: a production chain uses a VRF-based
+/// source (BABE's, or the relay chain's as a parachain).
+impl pallet_insecure_randomness_collective_flip::Config for Runtime {}
 
 impl pallet_sudo::Config for Runtime {
     type RuntimeEvent = RuntimeEvent;
