@@ -32,7 +32,7 @@
 
 use crate::{pallet::*, types::*};
 use backstop_primitives::{Assignee, Assignment, Balance, MarketId};
-use codec::{Decode, Encode};
+use codec::Decode;
 use frame_support::{
     ensure,
     pallet_prelude::Get,
@@ -41,7 +41,7 @@ use frame_support::{
 };
 use frame_system::pallet_prelude::BlockNumberFor;
 use sp_arithmetic::traits::{SaturatedConversion, Saturating, Zero};
-use sp_runtime::traits::{BlakeTwo256, Hash as _};
+use sp_runtime::traits::BlakeTwo256;
 use sp_runtime::{
     traits::{AccountIdConversion, Hash, TrailingZeroInput},
     DispatchError, DispatchResult,

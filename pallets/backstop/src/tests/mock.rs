@@ -504,3 +504,8 @@ impl ExtBuilder {
 pub fn new_bench_ext() -> sp_io::TestExternalities {
     ExtBuilder::default().build()
 }
+
+/// Mints `amount` of USD to `who` (as the asset's owner).
+pub fn fund(who: AccountId, amount: Balance) {
+    assert_ok!(Assets::mint(RuntimeOrigin::signed(ADMIN), USD, who, amount));
+}

@@ -1,13 +1,16 @@
 //! Tests by topic. Every test runs through `ExtBuilder::build_and_execute`, which checks the
 //! pool invariants (`Pallet::do_try_state`) afterwards.
 
+mod assignment;
 mod curve;
 mod deposit;
+mod franchise;
 mod lending;
 mod liquidate;
 pub mod mock;
 mod params;
 mod scenarios;
+mod score;
 mod swap;
 mod withdraw;
 
