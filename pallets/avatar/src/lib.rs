@@ -99,14 +99,14 @@ pub use weights::WeightInfo;
 /// What the benchmarks need from the runtime that this pallet cannot do itself.
 #[cfg(feature = "runtime-benchmarks")]
 pub trait BenchmarkHelper<AccountId> {
-    /// A market lending [`Config::StableAsset`] against a priced collateral, with enough loan
-    /// liquidity for the benchmarks to borrow, and its collateral asset. The collateral is
-    /// worth 1 000 stable units per unit.
-    fn market() -> (backstop_primitives::MarketId, backstop_primitives::AssetId);
+    /// The `index`-th market (`index < MaxMarkets`) lending [`Config::StableAsset`] against
+    /// a collateral with an oracle price, with at least 10^12 loan units of liquidity to
+    /// borrow; and its collateral asset.
+    fn market(index: u32) -> (backstop_primitives::MarketId, backstop_primitives::AssetId);
     /// Gives `who` `amount` of `asset`.
     fn fund(asset: backstop_primitives::AssetId, who: &AccountId, amount: backstop_primitives::Balance);
-    /// Sets the oracle price of one collateral unit of the benchmark market, in loan units.
-    fn set_collateral_price(price: sp_arithmetic::FixedU128);
+    /// Sets the oracle price of one unit of `collateral`, in stable units.
+    fn set_collateral_price(collateral: backstop_primitives::AssetId, price: sp_arithmetic::FixedU128);
     /// Makes `who` the member assigned to every position, with `commitment` of committed
     /// liquidity.
     fn make_assigned_member(who: &AccountId, commitment: backstop_primitives::Balance);

@@ -201,7 +201,7 @@ impl pallet_avatar::Config for Test {
     type ParamsDelay = ConstU64<DELAY>;
     type MaxPriceAge = ConstU64<3_600_000>;
     type MaxSeats = ConstU32<4>;
-    type MaxMarkets = ConstU32<4>;
+    type MaxMarkets = ConstU32<1>;
     type PalletId = AvatarPalletId;
     type WeightInfo = ();
     #[cfg(feature = "runtime-benchmarks")]
@@ -315,15 +315,15 @@ impl pallet_lending::BenchmarkHelper for BenchmarkHelper {
 }
 #[cfg(feature = "runtime-benchmarks")]
 impl crate::BenchmarkHelper<AccountId> for BenchmarkHelper {
-    fn market() -> (MarketId, AssetId) {
+    fn market(_index: u32) -> (MarketId, AssetId) {
         (MARKET, ETH)
     }
     fn fund(asset: AssetId, who: &AccountId, amount: Balance) {
         assert_ok!(<Assets as Mutate<AccountId>>::mint_into(asset, who, amount));
     }
-    fn set_collateral_price(price: FixedU128) {
+    fn set_collateral_price(collateral: AssetId, price: FixedU128) {
         feed_price(USD, FixedU128::one());
-        feed_price(ETH, price);
+        feed_price(collateral, price);
     }
     fn make_assigned_member(who: &AccountId, commitment: Balance) {
         set_seats(&[*who]);

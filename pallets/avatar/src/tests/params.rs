@@ -1,0 +1,87 @@
+//! Governance parameters: bounds, immediate and delayed changes, events.
+
+use super::mock::*;
+use crate::{AvatarParams, Error, Event, Mode, Params, Pending};
+use frame_support::{assert_noop, assert_ok};
+use sp_arithmetic::Perbill;
+use sp_runtime::DispatchError;
+
+#[test]
+fn parameters_are_bounded() {
+    ExtBuilder::default().build_and_execute(|| {
+        let root = RuntimeOrigin::root;
+        let ok = AvatarParams::default();
+        assert_noop!(
+            Avatar::set_params(RuntimeOrigin::signed(ALICE), MARKET, ok),
+            DispatchError::BadOrigin
+        );
+        assert_noop!(Avatar::set_params(root(), 9, ok), Error::<Test>::UnknownMarket);
+        let cases = [
+            (AvatarParams { margin: Perbill::from_parts(4_999_999), ..ok }, Error::<Test>::MarginOutOfBounds),
+            (AvatarParams { margin: Perbill::from_percent(21), ..ok }, Error::<Test>::MarginOutOfBounds),
+            (AvatarParams { topup_band: Perbill::from_parts(9_999_999), ..ok }, Error::<Test>::TopupBandOutOfBounds),
+            (AvatarParams { topup_band: Perbill::from_percent(51), ..ok }, Error::<Test>::TopupBandOutOfBounds),
+            (AvatarParams { min_topup: Perbill::from_percent(51), ..ok }, Error::<Test>::MinTopupOutOfBounds),
+            (AvatarParams { big_position: 0, ..ok }, Error::<Test>::BigPositionOutOfBounds),
+            (AvatarParams { priority_window: 0, ..ok }, Error::<Test>::PriorityWindowOutOfBounds),
+            (
+                AvatarParams { priority_window: AvatarParams::MAX_PRIORITY_WINDOW + 1, ..ok },
+                Error::<Test>::PriorityWindowOutOfBounds,
+            ),
+        ];
+        for (params, error) in cases {
+            assert_noop!(Avatar::set_params(root(), MARKET, params), error);
+        }
+        // The bounds themselves are accepted.
+        let edge = AvatarParams {
+            margin: AvatarParams::MAX_MARGIN,
+            topup_band: AvatarParams::MAX_TOPUP_BAND,
+            min_topup: AvatarParams::MAX_MIN_TOPUP,
+            big_position: 1,
+            priority_window: AvatarParams::MAX_PRIORITY_WINDOW,
+            ..ok
+        };
+        assert_ok!(Avatar::set_params(root(), MARKET, edge));
+    });
+}
+
+#[test]
+fn changes_for_open_positions_are_announced_and_delayed() {
+    ExtBuilder::default().build_and_execute(|| {
+        let old = AvatarParams::default();
+        let new = AvatarParams { mode: Mode::Margin, margin: Perbill::from_percent(4), ..old };
+        assert_ok!(Avatar::set_params(RuntimeOrigin::root(), MARKET, new));
+        assert_eq!(
+            last_event(),
+            Event::ParamsScheduled { market: MARKET, params: new, activation: 1 + DELAY }
+        );
+        assert_eq!(Avatar::params(MARKET), old);
+        run_to_block(DELAY);
+        assert_eq!(Avatar::params(MARKET), old);
+        run_to_block(1 + DELAY);
+        assert_eq!(Avatar::params(MARKET), new);
+        // The first call touching the market writes it.
+        assert!(Pending::<Test>::get(MARKET).is_some());
+        assert_ok!(Avatar::supply(RuntimeOrigin::signed(ALICE), MARKET, UNIT));
+        assert!(Pending::<Test>::get(MARKET).is_none());
+        assert_eq!(Params::<Test>::get(MARKET), new);
+        assert!(avatar_events().contains(&Event::ParamsUpdated { market: MARKET, old, new }));
+    });
+}
+
+#[test]
+fn min_topup_and_user_share_apply_at_once() {
+    ExtBuilder::default().build_and_execute(|| {
+        let old = AvatarParams::default();
+        let new = AvatarParams {
+            min_topup: Perbill::from_percent(10),
+            user_share: Perbill::from_percent(20),
+            ..old
+        };
+        assert_ok!(Avatar::set_params(RuntimeOrigin::root(), MARKET, new));
+        assert_eq!(Params::<Test>::get(MARKET), new);
+        assert_eq!(last_event(), Event::ParamsUpdated { market: MARKET, old, new });
+        // The margin must stay below the market's lltv (80 %): always true within bounds.
+        assert!(AvatarParams::MAX_MARGIN < Perbill::from_percent(80));
+    });
+}
