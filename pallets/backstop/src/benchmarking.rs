@@ -1,19 +1,27 @@
 //! Benchmarks of every call, on their worst paths: deposits priced over `c` held collaterals,
 //! withdrawals paying `c` collaterals and recalling lent stable, and swaps and liquidations
 //! measured with `d` depositors set up first — their weight must not grow with `d`.
+//!
+//! Franchise, score and jar: `bid(b)` with `b` bidders already held in the candle and a full
+//! winning set; `settle_epoch(b)` (the epoch-boundary `on_initialize`) releasing `b` bidders,
+//! with `MaxSeats` winners, every candle sample recorded and a full old franchise to pay
+//! back; `claim(e)` over `e` score entries; the score hooks on a user with a full set of
+//! entries (the slashing path for `on_outside_change`); `assigned` walking past every
+//! exhausted seat. None of them reads anything per user or per bidder beyond these bounds.
 
 use super::*;
 use crate::pallet::*;
 use alloc::vec::Vec;
 use backstop_primitives::{AssetId, Balance, LendingMarket};
+use backstop_primitives::{BackstopMembers, MarketId, ScoreHook, Side};
 use frame_benchmarking::v2::*;
 use frame_support::{
     pallet_prelude::Get,
-    traits::{fungibles::Mutate, EnsureOrigin},
-    BoundedBTreeMap,
+    traits::{fungibles::Mutate, EnsureOrigin, Hooks},
+    BoundedBTreeMap, BoundedVec,
 };
-use frame_system::RawOrigin;
-use sp_arithmetic::{FixedU128, Perbill};
+use frame_system::{pallet_prelude::BlockNumberFor, RawOrigin};
+use sp_arithmetic::{traits::Saturating, FixedU128, Perbill};
 
 /// A large unit, so amounts stay far above any asset's minimum balance.
 const UNIT: Balance = 1_000_000_000_000;
@@ -62,6 +70,123 @@ fn lend_max<T: Config>() {
     if exists {
         Params::<T>::mutate(|p| p.lend_fraction = PoolParams::MAX_LEND_FRACTION);
     }
+}
+
+/// Worst-case franchise parameters: every seat and every candle sample, ten blocks a sample.
+fn worst_franchise<T: Config>() -> FranchiseParams {
+    let samples = T::MaxCandleSamples::get();
+    let ending = samples.saturating_mul(10).max(10);
+    FranchiseParams {
+        epoch_length: ending.saturating_mul(4),
+        seats: T::MaxSeats::get(),
+        ending_period: ending,
+        candle_samples: samples,
+        window_length: 10,
+        priority_period: 5,
+        min_bid: 1,
+        min_commitment: 1,
+    }
+}
+
+fn block<T: Config>(n: BlockNumberFor<T>) {
+    frame_system::Pallet::<T>::set_block_number(n);
+}
+
+/// Starts an epoch at the current block with the worst-case parameters; returns it.
+fn worst_epoch<T: Config>() -> EpochInfo<BlockNumberFor<T>> {
+    let params = worst_franchise::<T>();
+    FranchiseParameters::<T>::put(params);
+    let epoch = Pallet::<T>::new_epoch(0, frame_system::Pallet::<T>::block_number(), params);
+    Epoch::<T>::put(epoch);
+    epoch
+}
+
+/// The first block of candle sample `sample` of `epoch`.
+fn sample_block<T: Config>(epoch: &EpochInfo<BlockNumberFor<T>>, sample: u32) -> BlockNumberFor<T> {
+    Pallet::<T>::ending_start(epoch).saturating_add(sample.saturating_mul(10).into())
+}
+
+/// `b` bidders bid in the candle, in rising amounts, spread over its samples.
+fn candle_bidders<T: Config>(epoch: &EpochInfo<BlockNumberFor<T>>, b: u32) {
+    let samples = epoch.params.candle_samples;
+    for i in 0..b {
+        block::<T>(sample_block::<T>(epoch, i.min(samples.saturating_sub(1))));
+        let who = funded::<T>("bidder", i);
+        let amount = UNIT.saturating_mul(u128::from(i).saturating_add(1));
+        assert!(Pallet::<T>::do_bid(&who, amount, UNIT).is_ok());
+    }
+}
+
+/// A full franchise whose seats all hold `UNIT` except the last, which holds `last`; the
+/// vault holds the commitments.
+fn full_franchise<T: Config>(last: Balance) -> Vec<T::AccountId> {
+    let seats = T::MaxSeats::get();
+    let mut members = Vec::new();
+    let mut books = BoundedVec::<Seat<T::AccountId>, T::MaxSeats>::new();
+    for i in 0..seats {
+        let member = funded::<T>("member", i);
+        let available = if i.saturating_add(1) == seats {
+            last
+        } else {
+            0
+        };
+        assert!(books
+            .try_push(Seat {
+                member: member.clone(),
+                committed: UNIT,
+                available,
+            })
+            .is_ok());
+        members.push(member);
+    }
+    Seats::<T>::put(books);
+    T::BenchmarkHelper::create_asset(stable::<T>());
+    assert!(T::Assets::mint_into(stable::<T>(), &Pallet::<T>::vault_account(), last).is_ok());
+    members
+}
+
+/// A stream of `UNIT · 1 000` over the next 100 blocks, held in the vault.
+fn streaming_jar<T: Config>() {
+    let now = frame_system::Pallet::<T>::block_number();
+    let stream = UNIT.saturating_mul(1_000);
+    T::BenchmarkHelper::create_asset(stable::<T>());
+    assert!(T::Assets::mint_into(stable::<T>(), &Pallet::<T>::vault_account(), stream).is_ok());
+    Jar::<T>::put(JarState {
+        income: 0,
+        stream,
+        released: 0,
+        stream_start: now,
+        stream_end: now.saturating_add(100u32.into()),
+        updated_at: now,
+    });
+}
+
+/// The `i`-th (market, side) pair.
+fn pair(i: u32) -> (MarketId, Side) {
+    let side = match i % 3 {
+        0 => Side::Debt,
+        1 => Side::Collateral,
+        _ => Side::Supply,
+    };
+    (i / 3, side)
+}
+
+/// `who` holds `e` score entries of 1 000 units each, all weighing 1.
+fn scored<T: Config>(who: &T::AccountId, e: u32) {
+    SharingParameters::<T>::mutate(|p| {
+        p.debt_weight = FixedU128::from_u32(1);
+        p.collateral_weight = FixedU128::from_u32(1);
+        p.supply_weight = FixedU128::from_u32(1);
+    });
+    for i in 0..e {
+        let (market, side) = pair(i);
+        Pallet::<T>::update_balance(who, market, side, UNIT, false);
+    }
+}
+
+fn advance<T: Config>(blocks: u32) {
+    let now = frame_system::Pallet::<T>::block_number();
+    block::<T>(now.saturating_add(blocks.into()));
 }
 
 #[benchmarks]
@@ -165,6 +290,259 @@ mod benchmarks {
 
         assert_eq!(Params::<T>::get(), params);
         Ok(())
+    }
+
+    #[benchmark]
+    fn bid(b: Linear<1, { T::MaxBidders::get().saturating_sub(1) }>) {
+        let epoch = worst_epoch::<T>();
+        candle_bidders::<T>(&epoch, b);
+        // The new bid lands in the last sample, beats the whole set and drops its lowest.
+        let last = epoch.params.candle_samples.saturating_sub(1);
+        block::<T>(sample_block::<T>(&epoch, last).saturating_add(1u32.into()));
+        let caller = funded::<T>("caller", 0);
+        let amount = UNIT.saturating_mul(1_000);
+
+        #[extrinsic_call]
+        _(RawOrigin::Signed(caller.clone()), amount, UNIT);
+
+        assert_eq!(
+            Winning::<T>::get().first().map(|w| w.bidder.clone()),
+            Some(caller)
+        );
+    }
+
+    #[benchmark]
+    fn settle_epoch(b: Linear<0, { T::MaxBidders::get() }>) {
+        let epoch = worst_epoch::<T>();
+        full_franchise::<T>(UNIT);
+        candle_bidders::<T>(&epoch, b);
+        // Every sample recorded, so settlement clears them all.
+        let winning = Winning::<T>::get();
+        let samples: Vec<u32> = (0..epoch.params.candle_samples).collect();
+        for sample in samples.iter() {
+            CandleSnapshots::<T>::insert(sample, winning.clone());
+        }
+        CandleSamples::<T>::put(BoundedVec::truncate_from(samples));
+        CandleStart::<T>::put(winning);
+        streaming_jar::<T>();
+        block::<T>(epoch.end);
+
+        #[block]
+        {
+            Pallet::<T>::on_initialize(epoch.end);
+        }
+
+        assert_eq!(Epoch::<T>::get().map(|e| e.index), Some(1));
+        assert_eq!(BidderCount::<T>::get(), 0);
+    }
+
+    #[benchmark]
+    fn claim(e: Linear<1, { T::MaxUserEntries::get() }>) {
+        worst_epoch::<T>();
+        let caller = funded::<T>("caller", 0);
+        scored::<T>(&caller, e);
+        streaming_jar::<T>();
+        advance::<T>(50);
+
+        #[extrinsic_call]
+        _(RawOrigin::Signed(caller.clone()));
+
+        assert_eq!(UserScores::<T>::get(&caller).map(|s| s.accrued), Some(0));
+    }
+
+    #[benchmark]
+    fn withdraw_refund() {
+        let caller = funded::<T>("caller", 0);
+        assert!(T::Assets::mint_into(stable::<T>(), &Pallet::<T>::vault_account(), UNIT).is_ok());
+        Refunds::<T>::insert(&caller, UNIT);
+
+        #[extrinsic_call]
+        _(RawOrigin::Signed(caller.clone()));
+
+        assert!(Refunds::<T>::get(&caller).is_none());
+    }
+
+    #[benchmark]
+    fn set_franchise_params() -> Result<(), BenchmarkError> {
+        let params = worst_franchise::<T>();
+        let origin =
+            T::GovernanceOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
+
+        #[extrinsic_call]
+        _(origin as T::RuntimeOrigin, params);
+
+        assert_eq!(FranchiseParameters::<T>::get(), params);
+        Ok(())
+    }
+
+    #[benchmark]
+    fn set_sharing_params() -> Result<(), BenchmarkError> {
+        let params = SharingParams {
+            user_share: SharingParams::MAX_USER_SHARE,
+            ..Default::default()
+        };
+        let origin =
+            T::GovernanceOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
+
+        #[extrinsic_call]
+        _(origin as T::RuntimeOrigin, params);
+
+        assert_eq!(SharingParameters::<T>::get(), params);
+        Ok(())
+    }
+
+    #[benchmark]
+    fn set_score_weight() -> Result<(), BenchmarkError> {
+        worst_epoch::<T>();
+        let user = funded::<T>("user", 0);
+        scored::<T>(&user, 1);
+        streaming_jar::<T>();
+        advance::<T>(50);
+        let origin =
+            T::GovernanceOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
+        let (market, side) = pair(0);
+
+        #[extrinsic_call]
+        _(
+            origin as T::RuntimeOrigin,
+            market,
+            side,
+            FixedU128::from_u32(2),
+        );
+
+        assert_eq!(
+            ScoreBooks::<T>::get((market, side)).map(|b| b.weight),
+            Some(FixedU128::from_u32(2))
+        );
+        Ok(())
+    }
+
+    #[benchmark]
+    fn on_balance_changed() {
+        worst_epoch::<T>();
+        let user = funded::<T>("user", 0);
+        let e = T::MaxUserEntries::get();
+        scored::<T>(&user, e);
+        streaming_jar::<T>();
+        advance::<T>(50);
+        let (market, side) = pair(e.saturating_sub(1));
+
+        #[block]
+        {
+            <Pallet<T> as ScoreHook<T::AccountId>>::on_balance_changed(
+                &user,
+                market,
+                side,
+                UNIT.saturating_mul(2),
+            );
+        }
+
+        assert_eq!(
+            ScoreBooks::<T>::get((market, side)).map(|b| b.total),
+            Some(UNIT.saturating_mul(2))
+        );
+    }
+
+    #[benchmark]
+    fn on_outside_change() {
+        worst_epoch::<T>();
+        let user = funded::<T>("user", 0);
+        let e = T::MaxUserEntries::get();
+        scored::<T>(&user, e);
+        streaming_jar::<T>();
+        advance::<T>(50);
+        let (market, side) = pair(e.saturating_sub(1));
+        // A sync half way, then the fall outside the avatar: the slashing path.
+        Pallet::<T>::update_balance(&user, market, side, UNIT, false);
+        advance::<T>(25);
+
+        #[block]
+        {
+            <Pallet<T> as ScoreHook<T::AccountId>>::on_outside_change(&user, market, side, 1);
+        }
+
+        assert_eq!(
+            ScoreBooks::<T>::get((market, side)).map(|b| b.total),
+            Some(1)
+        );
+    }
+
+    #[benchmark]
+    fn draw_commitment() {
+        let members = full_franchise::<T>(UNIT);
+        let member = members
+            .last()
+            .cloned()
+            .unwrap_or_else(|| account("none", 0, 0));
+        let to: T::AccountId = account("to", 0, 0);
+
+        #[block]
+        {
+            assert!(
+                <Pallet<T> as BackstopMembers<T::AccountId, BlockNumberFor<T>>>::draw_commitment(
+                    &member, UNIT, &to
+                )
+                .is_ok()
+            );
+        }
+
+        assert_eq!(Seats::<T>::get().last().map(|s| s.available), Some(0));
+    }
+
+    #[benchmark]
+    fn return_to_commitment() {
+        let members = full_franchise::<T>(UNIT);
+        let member = members
+            .last()
+            .cloned()
+            .unwrap_or_else(|| account("none", 0, 0));
+        let from = funded::<T>("from", 0);
+
+        #[block]
+        {
+            assert!(
+                <Pallet<T> as BackstopMembers<T::AccountId, BlockNumberFor<T>>>::return_to_commitment(
+                    &member, UNIT, &from
+                )
+                .is_ok()
+            );
+        }
+
+        assert_eq!(
+            Seats::<T>::get().last().map(|s| s.available),
+            Some(UNIT.saturating_mul(2))
+        );
+    }
+
+    #[benchmark]
+    fn assigned() {
+        worst_epoch::<T>();
+        // Every seat but the last is exhausted: the walk visits them all for some positions.
+        full_franchise::<T>(UNIT);
+        let position: T::AccountId = account("position", 0, 0);
+        let result;
+
+        #[block]
+        {
+            result = Pallet::<T>::assignment(0, &position);
+        }
+
+        assert!(matches!(
+            result.assignee,
+            backstop_primitives::Assignee::Member(_)
+        ));
+    }
+
+    #[benchmark]
+    fn deposit_income() {
+        let from = funded::<T>("from", 0);
+
+        #[block]
+        {
+            assert!(Pallet::<T>::do_deposit_income(&from, UNIT, IncomeSource::Liquidation).is_ok());
+        }
+
+        assert_eq!(Jar::<T>::get().income, UNIT);
     }
 
     impl_benchmark_test_suite!(

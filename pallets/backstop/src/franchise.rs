@@ -99,8 +99,18 @@ impl<T: Config> Pallet<T> {
         }
         let offset: u32 = now.saturating_sub(ending_start).saturated_into();
         let samples = epoch.params.candle_samples.max(1);
-        let sample_length = (epoch.params.ending_period / samples).max(1);
-        Some((offset / sample_length).min(samples.saturating_sub(1)))
+        let sample_length = epoch
+            .params
+            .ending_period
+            .checked_div(samples)
+            .unwrap_or(1)
+            .max(1);
+        Some(
+            offset
+                .checked_div(sample_length)
+                .unwrap_or_default()
+                .min(samples.saturating_sub(1)),
+        )
     }
 
     /// `bidder` bids `amount` for a seat of the next epoch and commits `commitment`.
@@ -387,7 +397,7 @@ impl<T: Config> Pallet<T> {
         let params = epoch.params;
         let length = params.window_length.max(1);
         let offset: u32 = now.saturating_sub(epoch.start).saturated_into();
-        let window = offset / length;
+        let window = offset.checked_div(length).unwrap_or_default();
         let window_start = epoch
             .start
             .saturating_add(window.saturating_mul(length).into());
