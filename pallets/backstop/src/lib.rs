@@ -1,4 +1,4 @@
-//! # Backstop pallet: the backstop pool and its rebalance curve
+//! # Backstop pallet: the backstop pool, the franchise, the user score and the reward jar
 //!
 //! A multi-collateral B.AMM. Depositors put the stable asset into one pool for shares
 //! ([`deposit`](Pallet::deposit)); the pool pays the debt of unhealthy lending positions and
@@ -38,14 +38,51 @@
 //! [`Config::GovernanceOrigin`] through [`set_params`](Pallet::set_params), each change an
 //! event.
 //!
+//! ## Franchise
+//!
+//! Time is cut into epochs (blocks). During each epoch an auction sells the seats of the
+//! next one ([`bid`](Pallet::bid)): a bid reserves an amount and a liquidity commitment in
+//! the stable asset, can only be raised, and must enter the winning set. The auction ends
+//! with a *candle*: the closing sample of its ending period is drawn from
+//! [`Config::Randomness`] at settlement (`on_initialize` of the epoch's last block + 1), so
+//! a last-moment bid may come after the close and not count. Winners pay the lowest winning
+//! bid into the reward jar; their commitments become the members' committed liquidity, which
+//! the avatar pallet draws for top-ups and liquidations and returns with what it earned
+//! (through [`BackstopMembers`](backstop_primitives::BackstopMembers)); at the franchise's
+//! end what is left goes back to each member. Positions rotate among the members per window
+//! (`seat = hash(market, position, epoch, window) mod seats`, exhausted members skipped, the
+//! pool as the member of last resort). See [`franchise`].
+//!
+//! Reservation is a transfer into the keyless [vault](Pallet::vault_account) with explicit
+//! books (pallet-assets has no holds by default); `try_state` checks the vault covers bids,
+//! commitments, the jar, every unclaimed reward and deferred payouts.
+//!
+//! ## Score and reward jar
+//!
+//! The avatar pallet reports every balance change of its users through
+//! [`ScoreHook`](backstop_primitives::ScoreHook). Per (market, side) a governance-set weight
+//! turns balances into score; the jar's income of an epoch (auction payments, `user_share`
+//! of liquidation gains paid in through [`RewardJar`](backstop_primitives::RewardJar), and
+//! `fee_share` of the pool's swap fees) is streamed over the next epoch by a reward-per-unit
+//! accumulator, O(1) per update and per entry claimed ([`claim`](Pallet::claim)). A balance
+//! that falls outside the avatar is slashed. See [`score`] and `jar.rs`.
+//!
+//! [`SharingParams`] (`user_share` ≤ 50 %, `fee_share`, default weights ≤ 10^6) and
+//! [`FranchiseParams`] (epoch, seats, candle, window, priority, minimum bid and commitment)
+//! are each one storage value set by [`Config::GovernanceOrigin`], each change an event;
+//! franchise changes apply from the next epoch. Per-pair weights are set with
+//! [`set_score_weight`](Pallet::set_score_weight).
+//!
 //! ## Code map and tests
 //!
 //! `lib.rs` declares config, storage, events, errors and thin calls; [`curve`] is the pure
 //! StableSwap math; `pool.rs` deposits, withdrawals, swaps and valuation; `liquidation.rs`
-//! liquidations; `lending.rs` the idle-yield supply; `invariants.rs` the `try_state` checks;
-//! [`runtime_api`] the runtime API. Tests are in `src/tests/` by topic (`curve` with the
-//! vectors and property tests, `deposit`, `withdraw`, `swap`, `liquidate`, `lending`,
-//! `params`, `scenarios` with the crash and the oracle outage), all run through
+//! liquidations; `lending.rs` the idle-yield supply; [`franchise`] the auction, assignment
+//! and commitments; [`score`] the score books and slashing; `jar.rs` the jar's stream and
+//! claims; `invariants.rs` the `try_state` checks; [`runtime_api`] the runtime APIs. Tests
+//! are in `src/tests/` by topic (`curve` with the vectors and property tests, `deposit`,
+//! `withdraw`, `swap`, `liquidate`, `lending`, `params`, `scenarios` with the crash and the
+//! oracle outage, `franchise`, `assignment`, `score`), all run through
 //! `ExtBuilder::build_and_execute`, which checks the invariants after every test.
 #![cfg_attr(not(feature = "std"), no_std)]
 #![cfg_attr(

@@ -86,14 +86,14 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 			.saturating_add(T::DbWeight::get().reads(8_u64))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
 	}
-	/// The range of component `b` is `[1, 64]`.
+	/// The range of component `b` is `[1, MaxBidders - 1]`.
 	fn bid(b: u32, ) -> Weight {
 		Weight::from_parts(70_000_000, 9_000)
 			.saturating_add(Weight::from_parts(50_000, 0).saturating_mul(b.into()))
 			.saturating_add(T::DbWeight::get().reads(9_u64))
 			.saturating_add(T::DbWeight::get().writes(8_u64))
 	}
-	/// The range of component `b` is `[0, 64]`.
+	/// The range of component `b` is `[0, MaxBidders]`.
 	fn settle_epoch(b: u32, ) -> Weight {
 		Weight::from_parts(150_000_000, 20_000)
 			.saturating_add(Weight::from_parts(30_000_000, 0).saturating_mul(b.into()))
@@ -103,7 +103,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 			.saturating_add(T::DbWeight::get().writes((3_u64).saturating_mul(b.into())))
 			.saturating_add(Weight::from_parts(0, 2_600).saturating_mul(b.into()))
 	}
-	/// The range of component `e` is `[1, 16]`.
+	/// The range of component `e` is `[1, MaxUserEntries]`.
 	fn claim(e: u32, ) -> Weight {
 		Weight::from_parts(60_000_000, 8_000)
 			.saturating_add(Weight::from_parts(8_000_000, 0).saturating_mul(e.into()))
@@ -202,14 +202,14 @@ impl WeightInfo for () {
 			.saturating_add(RocksDbWeight::get().reads(8_u64))
 			.saturating_add(RocksDbWeight::get().writes(6_u64))
 	}
-	/// The range of component `b` is `[1, 64]`.
+	/// The range of component `b` is `[1, MaxBidders - 1]`.
 	fn bid(b: u32, ) -> Weight {
 		Weight::from_parts(70_000_000, 9_000)
 			.saturating_add(Weight::from_parts(50_000, 0).saturating_mul(b.into()))
 			.saturating_add(RocksDbWeight::get().reads(9_u64))
 			.saturating_add(RocksDbWeight::get().writes(8_u64))
 	}
-	/// The range of component `b` is `[0, 64]`.
+	/// The range of component `b` is `[0, MaxBidders]`.
 	fn settle_epoch(b: u32, ) -> Weight {
 		Weight::from_parts(150_000_000, 20_000)
 			.saturating_add(Weight::from_parts(30_000_000, 0).saturating_mul(b.into()))
@@ -219,7 +219,7 @@ impl WeightInfo for () {
 			.saturating_add(RocksDbWeight::get().writes((3_u64).saturating_mul(b.into())))
 			.saturating_add(Weight::from_parts(0, 2_600).saturating_mul(b.into()))
 	}
-	/// The range of component `e` is `[1, 16]`.
+	/// The range of component `e` is `[1, MaxUserEntries]`.
 	fn claim(e: u32, ) -> Weight {
 		Weight::from_parts(60_000_000, 8_000)
 			.saturating_add(Weight::from_parts(8_000_000, 0).saturating_mul(e.into()))
