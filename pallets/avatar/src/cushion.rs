@@ -8,7 +8,10 @@
 use crate::{functions::mul_div, pallet::*, Mode};
 use backstop_primitives::{Balance, BackstopMembers, LendingMarket, MarketId, RewardJar};
 use frame_support::{ensure, storage::with_storage_layer};
-use sp_arithmetic::{traits::Zero, FixedPointNumber, FixedU128, Perbill, Rounding};
+use sp_arithmetic::{
+    traits::{Saturating, Zero},
+    FixedPointNumber, FixedU128, Perbill, Rounding,
+};
 use sp_runtime::{DispatchError, DispatchResult};
 
 impl<T: Config> Pallet<T> {

@@ -12,8 +12,9 @@ use backstop_primitives::{
 use frame_support::{ensure, pallet_prelude::Get, traits::UnixTime};
 use frame_system::pallet_prelude::BlockNumberFor;
 use sp_arithmetic::{
-    helpers_128bit::multiply_by_rational_with_rounding, traits::Zero, FixedPointNumber, FixedU128,
-    Perbill, Rounding,
+    helpers_128bit::multiply_by_rational_with_rounding,
+    traits::{Saturating, Zero},
+    FixedPointNumber, FixedU128, Perbill, Rounding,
 };
 use sp_runtime::{traits::AccountIdConversion, DispatchError, DispatchResult};
 
@@ -50,11 +51,13 @@ impl<T: Config> Pallet<T> {
 
     /// `user`'s avatar, created (with a provider reference, so it may hold any asset) on
     /// first use.
-    pub(crate) fn ensure_avatar(user: &T::AccountId) -> T::AccountId {
+    pub(crate) fn ensure_avatar(user: &T::AccountId) -> Result<T::AccountId, DispatchError> {
         if let Some(avatar) = AvatarOf::<T>::get(user) {
-            return avatar;
+            return Ok(avatar);
         }
         let avatar = Self::avatar_of(user);
+        // A truncated sub-account could in principle equal another user's avatar.
+        ensure!(!UserOf::<T>::contains_key(&avatar), Error::<T>::AvatarCollision);
         frame_system::Pallet::<T>::inc_providers(&avatar);
         AvatarOf::<T>::insert(user, &avatar);
         UserOf::<T>::insert(&avatar, user);
@@ -62,7 +65,7 @@ impl<T: Config> Pallet<T> {
             user: user.clone(),
             avatar: avatar.clone(),
         });
-        avatar
+        Ok(avatar)
     }
 
     /// `user`'s existing avatar.
@@ -167,8 +170,8 @@ impl<T: Config> Pallet<T> {
             Self::deposit_event(Event::OutsideChange {
                 market,
                 user: user.clone(),
-                recorded,
-                actual,
+                recorded: recorded.into(),
+                actual: actual.into(),
                 liquidation,
             });
             position.recorded = actual;
@@ -283,7 +286,7 @@ impl<T: Config> Pallet<T> {
         ensure!(!amount.is_zero(), Error::<T>::ZeroAmount);
         let info = Self::market_info(market)?;
         Self::enact_due(market);
-        let avatar = Self::ensure_avatar(user);
+        let avatar = Self::ensure_avatar(user)?;
         let (mut position, _) = Self::synced(market, user, &avatar)?;
         let done = match action {
             UserAction::Supply => {

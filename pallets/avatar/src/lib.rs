@@ -119,8 +119,8 @@ pub trait BenchmarkHelper<AccountId> {
 pub mod pallet {
     use super::*;
     use backstop_primitives::{
-        AssetId, Balance, BackstopMembers, LendingMarket, MarketId, Moment, PositionShares,
-        PriceOracle, RewardJar, ScoreHook,
+        AssetId, Balance, BackstopMembers, LendingMarket, MarketId, Moment, PriceOracle,
+        RewardJar, ScoreHook,
     };
     use frame_support::{
         pallet_prelude::*,
@@ -278,8 +278,8 @@ pub mod pallet {
         OutsideChange {
             market: MarketId,
             user: T::AccountId,
-            recorded: PositionShares,
-            actual: PositionShares,
+            recorded: SharesSnapshot,
+            actual: SharesSnapshot,
             liquidation: bool,
         },
         /// The backstop saw `user`'s position liquidatable at `since` with `debt_backstop`
@@ -344,6 +344,8 @@ pub mod pallet {
         PriceStale,
         /// The avatar account is still referenced and cannot be closed.
         AvatarInUse,
+        /// The user's derived avatar account is already another user's avatar.
+        AvatarCollision,
         /// `margin` outside 0.5 ..= 20 percentage points, or not below the market's `lltv`.
         MarginOutOfBounds,
         /// `topup_band` outside 1 % ..= 50 %.

@@ -247,6 +247,39 @@ where
     }
 }
 
+/// The share state of a market position, as reported in events.
+#[derive(
+    Clone,
+    Copy,
+    Default,
+    PartialEq,
+    Eq,
+    Debug,
+    Encode,
+    Decode,
+    DecodeWithMemTracking,
+    MaxEncodedLen,
+    TypeInfo,
+)]
+pub struct SharesSnapshot {
+    /// Supply shares held.
+    pub supply_shares: backstop_primitives::Shares,
+    /// Borrow shares owed.
+    pub borrow_shares: backstop_primitives::Shares,
+    /// Collateral pledged, in collateral units.
+    pub collateral: Balance,
+}
+
+impl From<PositionShares> for SharesSnapshot {
+    fn from(p: PositionShares) -> Self {
+        Self {
+            supply_shares: p.supply_shares,
+            borrow_shares: p.borrow_shares,
+            collateral: p.collateral,
+        }
+    }
+}
+
 /// Cumulative cushion flows of one market, in loan units: what the `try_state` check
 /// "cushions recorded = paid in − returned − consumed" is made of.
 #[derive(Clone, Copy, Default, PartialEq, Eq, Debug, Encode, Decode, MaxEncodedLen, TypeInfo)]

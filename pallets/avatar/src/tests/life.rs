@@ -56,12 +56,13 @@ fn life_of_a_position_in_cushion_mode() {
         );
 
         // 7. MEMBER_1 liquidates the whole 700: its 50 of cushion, then 650 of market debt.
-        //    Collateral: 700 · LIF = 744.680851 USD, / 780 = 0.954718 ETH (rounded down);
-        //    worth 744.680040 USD: gain 44.680040, half (rounded up) to the jar: 22.340020.
+        //    Collateral: 700 · LIF (1.063829787234042553) = 744.680851 USD, / 780 = 0.954719
+        //    ETH (rounded down), worth 744.680820 USD: gain 44.680820, half (rounded up) to
+        //    the jar: 22.340410.
         let (jar_before, market_usd_before) = (balance(USD, JAR), balance(USD, market_account()));
         assert_ok!(Avatar::liquidate(RuntimeOrigin::signed(MEMBER_1), MARKET, ALICE, 700 * UNIT));
-        let seized = 954_718;
-        let to_jar = 22_340_020;
+        let seized = 954_719;
+        let to_jar = 22_340_410;
         assert_eq!(
             last_event(),
             Event::Liquidated {
@@ -75,7 +76,7 @@ fn life_of_a_position_in_cushion_mode() {
                 to_jar,
             }
         );
-        // User: kept the 700 USD it borrowed net of repayments; 1 − 0.954718 ETH stays
+        // User: kept the 700 USD it borrowed net of repayments; 1 − 0.954719 ETH stays
         // pledged, no debt, no cushion.
         assert_eq!(balance(USD, ALICE), INITIAL + 700 * UNIT);
         assert_eq!(balance(ETH, ALICE), INITIAL - UNIT);

@@ -10,9 +10,11 @@ use backstop_primitives::{
     cross_price, AssetId, Assignee, Assignment, BackstopMembers, Balance, MarketId, OraclePrice,
     PriceOracle, RewardJar, ScoreHook, Side,
 };
+use codec::Encode;
 use core::cell::RefCell;
 use frame_support::{
     assert_ok, derive_impl, parameter_types,
+    storage::unhashed,
     traits::{
         fungibles::Mutate, tokens::Preservation, AsEnsureOriginWithArg, ConstU128, ConstU32,
         ConstU64, SortedMembers,
@@ -26,7 +28,9 @@ use sp_arithmetic::{traits::One, FixedU128, Perbill};
 use sp_runtime::{BuildStorage, DispatchError, DispatchResult};
 use std::collections::BTreeMap;
 
-pub type AccountId = u64;
+/// Wide enough that `PalletId` sub-accounts of different users differ (with `u64` the
+/// truncation would drop the user entirely).
+pub type AccountId = u128;
 pub type BlockNumber = u64;
 
 /// Borrowers.
@@ -66,8 +70,6 @@ pub const MARKET: MarketId = 0;
 pub const ETH_LOAN_MARKET: MarketId = 1;
 /// `ParamsDelay`.
 pub const DELAY: BlockNumber = 10;
-/// The market's LIF, `1 / 0.94` rounded down, as FixedU128 inner.
-pub const LIF_INNER: u128 = 1_063_829_787_234_042_553;
 
 #[frame_support::runtime]
 mod runtime {
@@ -104,6 +106,8 @@ mod runtime {
 
 #[derive_impl(frame_system::config_preludes::TestDefaultConfig)]
 impl frame_system::Config for Test {
+    type AccountId = AccountId;
+    type Lookup = sp_runtime::traits::IdentityLookup<AccountId>;
     type Block = frame_system::mocking::MockBlock<Test>;
     type AccountData = pallet_balances::AccountData<Balance>;
 }
@@ -215,17 +219,25 @@ impl pallet_avatar::Config for Test {
 thread_local! {
     /// Seats of the current franchise, in order.
     pub static SEATS: RefCell<Vec<AccountId>> = const { RefCell::new(Vec::new()) };
-    /// Committed liquidity left per member, held by `VAULT`.
-    pub static COMMITTED: RefCell<BTreeMap<AccountId, Balance>> = const { RefCell::new(BTreeMap::new()) };
     /// Who is assigned to each avatar; positions not listed go to the first seat (the pool
     /// without seats).
     pub static ASSIGNED: RefCell<BTreeMap<AccountId, Assignee<AccountId>>> = const { RefCell::new(BTreeMap::new()) };
-    /// Every score report: (user, market, side, balance, outside).
-    pub static SCORE: RefCell<Vec<(AccountId, MarketId, Side, Balance, bool)>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Committed liquidity left per member (the tokens sit in `VAULT`) and the score reports
+/// live in storage, so that a failed call rolls them back like everything else.
+fn committed_key(member: &AccountId) -> Vec<u8> {
+    (b"test/committed", member).encode()
+}
+const SCORE_KEY: &[u8] = b"test/score";
+
+/// Sets `member`'s committed liquidity.
+pub fn set_committed(member: AccountId, amount: Balance) {
+    unhashed::put(&committed_key(&member), &amount);
 }
 
 /// The franchise for the tests: seats in `SEATS`, assignments in `ASSIGNED`, commitments in
-/// `COMMITTED` (the tokens sit in `VAULT`).
+/// storage (the tokens sit in `VAULT`).
 pub struct TestFranchise;
 impl BackstopMembers<AccountId, BlockNumber> for TestFranchise {
     fn assigned(_market: MarketId, position: &AccountId) -> Assignment<AccountId, BlockNumber> {
@@ -247,7 +259,7 @@ impl BackstopMembers<AccountId, BlockNumber> for TestFranchise {
         SEATS.with(|s| s.borrow().clone())
     }
     fn available_commitment(member: &AccountId) -> Balance {
-        COMMITTED.with(|c| c.borrow().get(member).copied().unwrap_or(0))
+        unhashed::get_or_default(&committed_key(member))
     }
     fn draw_commitment(member: &AccountId, amount: Balance, to: &AccountId) -> DispatchResult {
         if !Self::members().contains(member) {
@@ -257,7 +269,7 @@ impl BackstopMembers<AccountId, BlockNumber> for TestFranchise {
             .checked_sub(amount)
             .ok_or(DispatchError::Other("commitment exhausted"))?;
         <Assets as Mutate<AccountId>>::transfer(USD, &VAULT, to, amount, Preservation::Expendable)?;
-        COMMITTED.with(|c| c.borrow_mut().insert(*member, left));
+        set_committed(*member, left);
         Ok(())
     }
     fn return_to_commitment(member: &AccountId, amount: Balance, from: &AccountId) -> DispatchResult {
@@ -266,23 +278,25 @@ impl BackstopMembers<AccountId, BlockNumber> for TestFranchise {
             return Ok(());
         }
         <Assets as Mutate<AccountId>>::transfer(USD, from, &VAULT, amount, Preservation::Expendable)?;
-        COMMITTED.with(|c| {
-            let mut c = c.borrow_mut();
-            let entry = c.entry(*member).or_default();
-            *entry += amount;
-        });
+        set_committed(*member, Self::available_commitment(member) + amount);
         Ok(())
     }
 }
 
-/// Records every score report in `SCORE`.
+fn record_score(report: (AccountId, MarketId, Side, Balance, bool)) {
+    let mut reports = score_reports();
+    reports.push(report);
+    unhashed::put(SCORE_KEY, &reports);
+}
+
+/// Records every score report (in storage).
 pub struct TestScore;
 impl ScoreHook<AccountId> for TestScore {
     fn on_balance_changed(user: &AccountId, market: MarketId, side: Side, new_balance: Balance) {
-        SCORE.with(|s| s.borrow_mut().push((*user, market, side, new_balance, false)));
+        record_score((*user, market, side, new_balance, false));
     }
     fn on_outside_change(user: &AccountId, market: MarketId, side: Side, actual: Balance) {
-        SCORE.with(|s| s.borrow_mut().push((*user, market, side, actual, true)));
+        record_score((*user, market, side, actual, true));
     }
 }
 
@@ -327,7 +341,7 @@ impl crate::BenchmarkHelper<AccountId> for BenchmarkHelper {
     }
     fn make_assigned_member(who: &AccountId, commitment: Balance) {
         set_seats(&[*who]);
-        COMMITTED.with(|c| c.borrow_mut().insert(*who, commitment));
+        set_committed(*who, commitment);
         assert_ok!(<Assets as Mutate<AccountId>>::mint_into(USD, &VAULT, commitment));
     }
 }
@@ -369,7 +383,7 @@ pub fn committed(member: AccountId) -> Balance {
 
 /// Score reports so far.
 pub fn score_reports() -> Vec<(AccountId, MarketId, Side, Balance, bool)> {
-    SCORE.with(|s| s.borrow().clone())
+    unhashed::get_or_default(SCORE_KEY)
 }
 
 /// `who`'s balance of `asset`.
@@ -497,11 +511,10 @@ impl ExtBuilder {
             feed_price(USD, FixedU128::one());
             set_eth_price(3000);
             set_seats(&seats);
-            COMMITTED.with(|c| {
-                *c.borrow_mut() = seats.iter().map(|s| (*s, COMMITMENT)).collect();
-            });
+            for seat in &seats {
+                set_committed(*seat, COMMITMENT);
+            }
             ASSIGNED.with(|a| a.borrow_mut().clear());
-            SCORE.with(|s| s.borrow_mut().clear());
             assert_ok!(Lending::supply(
                 RuntimeOrigin::signed(LENDER),
                 MARKET,

@@ -3,7 +3,7 @@
 
 use super::mock::*;
 use crate::{Error, Event};
-use backstop_primitives::Side;
+use backstop_primitives::{LendingMarket, Side};
 use frame_support::{assert_noop, assert_ok};
 
 #[test]
@@ -35,7 +35,7 @@ fn a_repayment_made_outside_the_avatar_is_detected_and_reported() {
         assert_ok!(Avatar::sync(RuntimeOrigin::signed(OUTSIDER), MARKET, ALICE));
         assert_eq!(score_reports().len(), before);
         // A supply to the avatar from outside is detected at the user's next action.
-        assert_ok!(Lending::supply_collateral(RuntimeOrigin::signed(BOB), MARKET, avatar, UNIT));
+        assert_ok!(<Lending as LendingMarket<AccountId>>::supply_collateral(&BOB, MARKET, &avatar, UNIT));
         assert_ok!(Avatar::supply(RuntimeOrigin::signed(ALICE), MARKET, UNIT));
         assert!(score_reports().contains(&(ALICE, MARKET, Side::Collateral, 2 * UNIT, true)));
     });
