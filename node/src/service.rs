@@ -190,9 +190,12 @@ pub fn new_full(
 /// The `pallet_timestamp::Now` of block `at` (ms), zero when unset (genesis).
 fn parent_timestamp(client: &FullClient, at: Hash) -> u64 {
     let key = StorageKey(
-        [sp_core::twox_128(b"Timestamp"), sp_core::twox_128(b"Now")]
-            .concat()
-            .to_vec(),
+        [
+            sp_io::hashing::twox_128(b"Timestamp"),
+            sp_io::hashing::twox_128(b"Now"),
+        ]
+        .concat()
+        .to_vec(),
     );
     client
         .storage(at, &key)

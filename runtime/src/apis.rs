@@ -233,6 +233,31 @@ pallet_revive::impl_runtime_apis_plus_revive_traits!(
         }
     }
 
+    impl pallet_backstop::runtime_api::FranchiseApi<Block, AccountId, BlockNumber> for Runtime {
+        fn current_franchise() -> pallet_backstop::FranchiseView<AccountId, BlockNumber> {
+            Backstop::current_franchise()
+        }
+
+        fn next_franchise() -> pallet_backstop::AuctionView<AccountId, BlockNumber> {
+            Backstop::next_franchise()
+        }
+
+        fn assigned(
+            market: backstop_primitives::MarketId,
+            position: AccountId,
+        ) -> backstop_primitives::Assignment<AccountId, BlockNumber> {
+            Backstop::assignment(market, &position)
+        }
+
+        fn score_of(who: AccountId) -> u128 {
+            Backstop::score_of(&who)
+        }
+
+        fn claimable(who: AccountId) -> Balance {
+            Backstop::claimable(&who)
+        }
+    }
+
     impl sp_genesis_builder::GenesisBuilder<Block> for Runtime {
         fn build_state(config: Vec<u8>) -> sp_genesis_builder::Result {
             build_state::<RuntimeGenesisConfig>(config)

@@ -10,15 +10,33 @@ use frame_support::{
 };
 use sp_keyring::Sr25519Keyring;
 
-/// Genesis of the `development` preset.
+/// Genesis of the `development` preset, built the way the node builds it: the preset is a
+/// JSON patch merged over the runtime's default genesis config.
 pub fn dev_ext() -> sp_io::TestExternalities {
     let preset = genesis_config_presets::get_preset(&sp_genesis_builder::DEV_RUNTIME_PRESET.into())
         .expect("the development preset exists");
+    let patch: serde_json::Value = serde_json::from_slice(&preset).expect("preset is JSON");
+    let mut config =
+        serde_json::to_value(RuntimeGenesisConfig::default()).expect("default config is JSON");
+    merge(&mut config, patch);
     let mut ext = sp_io::TestExternalities::new_empty();
     ext.execute_with(|| {
-        build_state::<RuntimeGenesisConfig>(preset).expect("the development preset builds")
+        build_state::<RuntimeGenesisConfig>(config.to_string().into_bytes())
+            .expect("the development preset builds")
     });
     ext
+}
+
+/// Merges `patch` into `base`: objects key by key, anything else replaced.
+fn merge(base: &mut serde_json::Value, patch: serde_json::Value) {
+    match (base, patch) {
+        (serde_json::Value::Object(base), serde_json::Value::Object(patch)) => {
+            for (key, value) in patch {
+                merge(base.entry(key).or_insert(serde_json::Value::Null), value);
+            }
+        }
+        (base, patch) => *base = patch,
+    }
 }
 
 /// The dev account of a well-known key.

@@ -9,9 +9,10 @@ use common::{account, dev_ext, run_block};
 use frame_support::assert_ok;
 use pallet_revive::{
     test_utils::builder::{BareCallBuilder, BareInstantiateBuilder},
-    Code,
+    Code, TransactionLimits,
 };
-use sp_core::{keccak_256, H160, U256};
+use sp_core::{H160, U256};
+use sp_io::hashing::keccak_256;
 use sp_keyring::Sr25519Keyring::{Alice, Bob};
 
 const STORE_BYTECODE: &str = include_str!("../../contracts/build/Store.bin");
@@ -26,6 +27,14 @@ fn set_calldata(value: u64) -> Vec<u8> {
     data
 }
 
+/// Enough weight and storage deposit (in the native token) for the tests' calls.
+fn limits() -> TransactionLimits<Runtime> {
+    TransactionLimits::WeightAndDeposit {
+        weight_limit: pallet_revive::test_utils::WEIGHT_LIMIT,
+        deposit_limit: 100 * backstop_runtime::UNIT,
+    }
+}
+
 fn deploy_store() -> H160 {
     let code = hex::decode(STORE_BYTECODE.trim()).expect("build/Store.bin is hex");
     assert_eq!(code.first(), Some(&0x60), "EVM init code starts with PUSH1");
@@ -33,6 +42,7 @@ fn deploy_store() -> H160 {
         RuntimeOrigin::signed(account(Alice)),
         Code::Upload(code),
     )
+    .transaction_limits(limits())
     .build_and_unwrap_contract()
     .addr
 }
@@ -41,6 +51,7 @@ fn get(contract: H160) -> U256 {
     let result =
         BareCallBuilder::<Runtime>::bare_call(RuntimeOrigin::signed(account(Bob)), contract)
             .data(selector("get()"))
+            .transaction_limits(limits())
             .build_and_unwrap_result();
     assert!(!result.did_revert());
     U256::from_big_endian(&result.data)
@@ -85,6 +96,7 @@ fn evm_revert_is_reported_and_changes_nothing() {
         let result =
             BareCallBuilder::<Runtime>::bare_call(RuntimeOrigin::signed(account(Bob)), contract)
                 .data(selector("nope()"))
+                .transaction_limits(limits())
                 .build_and_unwrap_result();
         assert!(result.did_revert());
         assert_eq!(get(contract), U256::zero());
