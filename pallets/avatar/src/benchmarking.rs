@@ -10,7 +10,10 @@ use backstop_primitives::{AssetId, Balance, LendingMarket, MarketId};
 use frame_benchmarking::v2::*;
 use frame_support::{pallet_prelude::Get, traits::EnsureOrigin};
 use frame_system::RawOrigin;
-use sp_arithmetic::{FixedU128, Perbill};
+use sp_arithmetic::{
+    traits::{CheckedDiv, Saturating},
+    FixedPointNumber, FixedU128, Perbill,
+};
 
 /// Collateral pledged by the benchmark user, in collateral units.
 const COLLATERAL: Balance = 1_000_000;
