@@ -35,7 +35,10 @@ fn open<T: Config>(index: u32) -> (T::AccountId, MarketId, AssetId) {
     let user: T::AccountId = whitelisted_caller();
     T::BenchmarkHelper::fund(collateral, &user, 10 * COLLATERAL);
     T::BenchmarkHelper::fund(stable::<T>(), &user, 100 * DEBT);
-    assert!(Pallet::<T>::do_user_action(&user, market, UserAction::SupplyCollateral, COLLATERAL).is_ok());
+    assert!(
+        Pallet::<T>::do_user_action(&user, market, UserAction::SupplyCollateral, COLLATERAL)
+            .is_ok()
+    );
     assert!(Pallet::<T>::do_user_action(&user, market, UserAction::Borrow, DEBT).is_ok());
     (user, market, collateral)
 }
@@ -43,7 +46,9 @@ fn open<T: Config>(index: u32) -> (T::AccountId, MarketId, AssetId) {
 /// Moves the price so that the position's `DEBT` is `debt_over_capacity` times
 /// `collateral · price · lltv`.
 fn price_for<T: Config>(market: MarketId, collateral: AssetId, debt_over_capacity: FixedU128) {
-    let lltv = T::Lending::market(market).map(|m| m.lltv).unwrap_or_default();
+    let lltv = T::Lending::market(market)
+        .map(|m| m.lltv)
+        .unwrap_or_default();
     // price = DEBT / (COLLATERAL · lltv · ratio)
     let capacity_per_price = FixedU128::from_perbill(lltv)
         .saturating_mul(FixedU128::saturating_from_integer(COLLATERAL))
@@ -141,7 +146,13 @@ mod benchmarks {
             T::BenchmarkHelper::set_collateral_price(collateral, FixedU128::from_u32(PRICE));
             T::BenchmarkHelper::fund(collateral, &user, COLLATERAL);
             T::BenchmarkHelper::fund(stable::<T>(), &user, DEBT);
-            assert!(Pallet::<T>::do_user_action(&user, market, UserAction::SupplyCollateral, COLLATERAL).is_ok());
+            assert!(Pallet::<T>::do_user_action(
+                &user,
+                market,
+                UserAction::SupplyCollateral,
+                COLLATERAL
+            )
+            .is_ok());
             assert!(Pallet::<T>::do_user_action(&user, market, UserAction::Supply, DEBT).is_ok());
         }
         #[extrinsic_call]
@@ -174,7 +185,9 @@ mod benchmarks {
         // debt at 105 % of the capacity.
         let payer: T::AccountId = account("payer", 0, 0);
         T::BenchmarkHelper::fund(stable::<T>(), &payer, DEBT);
-        assert!(T::Lending::repay(&payer, market, &Pallet::<T>::avatar_of(&user), DEBT / 10).is_ok());
+        assert!(
+            T::Lending::repay(&payer, market, &Pallet::<T>::avatar_of(&user), DEBT / 10).is_ok()
+        );
         price_for::<T>(market, collateral, FixedU128::from_rational(1_050, 900));
         #[extrinsic_call]
         _(RawOrigin::Signed(payer), market, user.clone());
@@ -197,5 +210,9 @@ mod benchmarks {
         Ok(())
     }
 
-    impl_benchmark_test_suite!(Pallet, crate::tests::mock::ExtBuilder::default().build(), crate::tests::mock::Test);
+    impl_benchmark_test_suite!(
+        Pallet,
+        crate::tests::mock::ExtBuilder::default().build(),
+        crate::tests::mock::Test
+    );
 }

@@ -6,7 +6,7 @@
 //! rounds down, the jar's part of the gain rounds up.
 
 use crate::{functions::mul_div, pallet::*, Mode};
-use backstop_primitives::{Balance, BackstopMembers, LendingMarket, MarketId, RewardJar};
+use backstop_primitives::{BackstopMembers, Balance, LendingMarket, MarketId, RewardJar};
 use frame_support::{ensure, storage::with_storage_layer};
 use sp_arithmetic::{
     traits::{Saturating, Zero},
@@ -91,7 +91,10 @@ impl<T: Config> Pallet<T> {
         position.cushion = cushion;
         if !to_members.is_zero() {
             Cushions::<T>::try_mutate(market, |t| -> DispatchResult {
-                t.returned = t.returned.checked_add(to_members).ok_or(Error::<T>::Overflow)?;
+                t.returned = t
+                    .returned
+                    .checked_add(to_members)
+                    .ok_or(Error::<T>::Overflow)?;
                 Ok(())
             })?;
         }
@@ -126,7 +129,9 @@ impl<T: Config> Pallet<T> {
 
         // Inside the band: debt_backstop > collateral · price · lltv · (1 − band).
         let price = Self::collateral_price(&info)?;
-        let band_ratio = info.lltv * (Perbill::one().saturating_sub(params.topup_band));
+        let band_ratio = info
+            .lltv
+            .saturating_mul(Perbill::one().saturating_sub(params.topup_band));
         let band_start = crate::functions::capacity(market_position.collateral, price, band_ratio)
             .ok_or(Error::<T>::Overflow)?;
         ensure!(debt > band_start, Error::<T>::NotInTopupBand);
@@ -145,7 +150,10 @@ impl<T: Config> Pallet<T> {
             .cushion_of(member)
             .checked_add(amount)
             .ok_or(Error::<T>::Overflow)?;
-        ensure!(after <= per_seat && amount <= debt_market, Error::<T>::TopupTooLarge);
+        ensure!(
+            after <= per_seat && amount <= debt_market,
+            Error::<T>::TopupTooLarge
+        );
 
         T::Members::draw_commitment(member, amount, &avatar)?;
         T::Lending::repay(&avatar, market, &avatar, amount)?;
@@ -191,7 +199,10 @@ impl<T: Config> Pallet<T> {
         let (mut position, market_position) = Self::synced(market, user, &avatar)?;
         Self::refresh_episode(market, user, &info, &mut position, &market_position, true)?;
         let debt = crate::functions::debt_backstop::<T>(&market_position, &position)?;
-        let episode = position.episode.clone().ok_or(Error::<T>::PositionHealthy)?;
+        let episode = position
+            .episode
+            .clone()
+            .ok_or(Error::<T>::PositionHealthy)?;
         ensure!(amount <= debt, Error::<T>::AmountExceedsDebt);
 
         let big = episode.debt_at_start > params.big_position;
@@ -200,9 +211,14 @@ impl<T: Config> Pallet<T> {
             Error::<T>::NotAssignedMember
         );
         let done_before = position.liquidated_by(member);
-        let done_after = done_before.checked_add(amount).ok_or(Error::<T>::Overflow)?;
+        let done_after = done_before
+            .checked_add(amount)
+            .ok_or(Error::<T>::Overflow)?;
         if big {
-            let part = episode.debt_at_start.checked_div(Self::seats()).unwrap_or(0);
+            let part = episode
+                .debt_at_start
+                .checked_div(Self::seats())
+                .unwrap_or(0);
             ensure!(done_after <= part, Error::<T>::ExceedsSeatPart);
         }
 
@@ -285,8 +301,14 @@ impl<T: Config> Pallet<T> {
         cushion.retain(|(_, part)| !part.is_zero());
         position.cushion = cushion;
         Cushions::<T>::try_mutate(market, |t| -> DispatchResult {
-            t.consumed = t.consumed.checked_add(own_used).ok_or(Error::<T>::Overflow)?;
-            t.returned = t.returned.checked_add(others_used).ok_or(Error::<T>::Overflow)?;
+            t.consumed = t
+                .consumed
+                .checked_add(own_used)
+                .ok_or(Error::<T>::Overflow)?;
+            t.returned = t
+                .returned
+                .checked_add(others_used)
+                .ok_or(Error::<T>::Overflow)?;
             Ok(())
         })?;
         if let Some(episode) = position.episode.as_mut() {

@@ -6,7 +6,7 @@
 
 use crate::{pallet::*, Episode, Mode};
 use backstop_primitives::{
-    AssetId, Balance, BackstopMembers, LendingMarket, MarketId, MarketInfo, PositionInfo,
+    AssetId, BackstopMembers, Balance, LendingMarket, MarketId, MarketInfo, PositionInfo,
     PositionShares, PriceOracle, ScoreHook, Side,
 };
 use frame_support::{ensure, pallet_prelude::Get, traits::UnixTime};
@@ -29,7 +29,12 @@ pub(crate) fn mul_div(a: u128, b: u128, c: u128, rounding: Rounding) -> Option<u
 /// `collateral · price · ratio` in loan units, rounded down: the debt a position may carry at
 /// `ratio` (rounding down makes the backstop's tests stricter, in the protocol's favour).
 pub(crate) fn capacity(collateral: Balance, price: FixedU128, ratio: Perbill) -> Option<Balance> {
-    let value = mul_div(collateral, price.into_inner(), FixedU128::DIV, Rounding::Down)?;
+    let value = mul_div(
+        collateral,
+        price.into_inner(),
+        FixedU128::DIV,
+        Rounding::Down,
+    )?;
     Some(ratio.mul_floor(value))
 }
 
@@ -57,7 +62,10 @@ impl<T: Config> Pallet<T> {
         }
         let avatar = Self::avatar_of(user);
         // A truncated sub-account could in principle equal another user's avatar.
-        ensure!(!UserOf::<T>::contains_key(&avatar), Error::<T>::AvatarCollision);
+        ensure!(
+            !UserOf::<T>::contains_key(&avatar),
+            Error::<T>::AvatarCollision
+        );
         frame_system::Pallet::<T>::inc_providers(&avatar);
         AvatarOf::<T>::insert(user, &avatar);
         UserOf::<T>::insert(&avatar, user);
@@ -156,9 +164,21 @@ impl<T: Config> Pallet<T> {
             let liquidation = actual.collateral < recorded.collateral;
             let debt = debt_backstop::<T>(&info, &position)?;
             let sides = [
-                (Side::Supply, recorded.supply_shares != actual.supply_shares, info.supply_assets),
-                (Side::Collateral, recorded.collateral != actual.collateral, info.collateral),
-                (Side::Debt, recorded.borrow_shares != actual.borrow_shares, debt),
+                (
+                    Side::Supply,
+                    recorded.supply_shares != actual.supply_shares,
+                    info.supply_assets,
+                ),
+                (
+                    Side::Collateral,
+                    recorded.collateral != actual.collateral,
+                    info.collateral,
+                ),
+                (
+                    Side::Debt,
+                    recorded.borrow_shares != actual.borrow_shares,
+                    debt,
+                ),
             ];
             for (side, changed, balance) in sides {
                 if liquidation {
@@ -305,7 +325,9 @@ impl<T: Config> Pallet<T> {
                 Self::ensure_within_margin(market, &info, &avatar, &position)?;
                 amount
             }
-            UserAction::Repay => Self::repay_cushion_first(market, user, &avatar, &mut position, amount)?,
+            UserAction::Repay => {
+                Self::repay_cushion_first(market, user, &avatar, &mut position, amount)?
+            }
             UserAction::Withdraw => {
                 Self::untop(market, user, &avatar, &mut position)?;
                 T::Lending::withdraw(&avatar, market, amount, user)?;
@@ -389,7 +411,9 @@ impl<T: Config> Pallet<T> {
 
     /// The number of franchise seats (at least 1).
     pub(crate) fn seats() -> u128 {
-        u128::try_from(T::Members::members().len()).unwrap_or(u128::MAX).max(1)
+        u128::try_from(T::Members::members().len())
+            .unwrap_or(u128::MAX)
+            .max(1)
     }
 
     /// The loan asset of a market must be the backstop's stable asset.

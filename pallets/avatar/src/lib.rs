@@ -104,9 +104,16 @@ pub trait BenchmarkHelper<AccountId> {
     /// borrow; and its collateral asset.
     fn market(index: u32) -> (backstop_primitives::MarketId, backstop_primitives::AssetId);
     /// Gives `who` `amount` of `asset`.
-    fn fund(asset: backstop_primitives::AssetId, who: &AccountId, amount: backstop_primitives::Balance);
+    fn fund(
+        asset: backstop_primitives::AssetId,
+        who: &AccountId,
+        amount: backstop_primitives::Balance,
+    );
     /// Sets the oracle price of one unit of `collateral`, in stable units.
-    fn set_collateral_price(collateral: backstop_primitives::AssetId, price: sp_arithmetic::FixedU128);
+    fn set_collateral_price(
+        collateral: backstop_primitives::AssetId,
+        price: sp_arithmetic::FixedU128,
+    );
     /// Makes `who` the member assigned to every position, with `commitment` of committed
     /// liquidity.
     fn make_assigned_member(who: &AccountId, commitment: backstop_primitives::Balance);
@@ -119,14 +126,10 @@ pub trait BenchmarkHelper<AccountId> {
 pub mod pallet {
     use super::*;
     use backstop_primitives::{
-        AssetId, Balance, BackstopMembers, LendingMarket, MarketId, Moment, PriceOracle,
-        RewardJar, ScoreHook,
+        AssetId, BackstopMembers, Balance, LendingMarket, MarketId, Moment, PriceOracle, RewardJar,
+        ScoreHook,
     };
-    use frame_support::{
-        pallet_prelude::*,
-        traits::UnixTime,
-        PalletId,
-    };
+    use frame_support::{pallet_prelude::*, traits::UnixTime, PalletId};
     use frame_system::pallet_prelude::*;
 
     #[pallet::pallet]
@@ -211,8 +214,13 @@ pub mod pallet {
 
     /// The markets each user's avatar has a position record in.
     #[pallet::storage]
-    pub type MarketsOf<T: Config> =
-        StorageMap<_, Blake2_128Concat, T::AccountId, BoundedVec<MarketId, T::MaxMarkets>, ValueQuery>;
+    pub type MarketsOf<T: Config> = StorageMap<
+        _,
+        Blake2_128Concat,
+        T::AccountId,
+        BoundedVec<MarketId, T::MaxMarkets>,
+        ValueQuery,
+    >;
 
     /// The backstop's record of each avatar position, by market and user.
     #[pallet::storage]
@@ -243,12 +251,23 @@ pub mod pallet {
     #[pallet::generate_deposit(pub(super) fn deposit_event)]
     pub enum Event<T: Config> {
         /// `user`'s avatar account `avatar` was created.
-        AvatarCreated { user: T::AccountId, avatar: T::AccountId },
+        AvatarCreated {
+            user: T::AccountId,
+            avatar: T::AccountId,
+        },
         /// `user` closed its avatar `avatar`.
-        AvatarClosed { user: T::AccountId, avatar: T::AccountId },
+        AvatarClosed {
+            user: T::AccountId,
+            avatar: T::AccountId,
+        },
         /// `user`'s avatar performed `action` for `amount` (loan or collateral units) in
         /// `market`.
-        Forwarded { user: T::AccountId, market: MarketId, action: UserAction, amount: Balance },
+        Forwarded {
+            user: T::AccountId,
+            market: MarketId,
+            action: UserAction,
+            amount: Balance,
+        },
         /// `member` topped up `user`'s position with `amount`; the position's cushion is now
         /// `cushion` (loan units).
         ToppedUp {
@@ -259,7 +278,12 @@ pub mod pallet {
             cushion: Balance,
         },
         /// `amount` of `member`'s cushion on `user`'s position was returned to it.
-        Untopped { market: MarketId, user: T::AccountId, member: T::AccountId, amount: Balance },
+        Untopped {
+            market: MarketId,
+            user: T::AccountId,
+            member: T::AccountId,
+            amount: Balance,
+        },
         /// `liquidator` liquidated `amount` of `user`'s `debt_backstop`: `cushion_used` of
         /// cushion and `repaid` of market debt, for `seized` collateral; `to_jar` stable went
         /// to the reward jar.
@@ -291,11 +315,22 @@ pub mod pallet {
             debt: Balance,
         },
         /// `user`'s position is no longer liquidatable by the backstop's rule.
-        EpisodeEnded { market: MarketId, user: T::AccountId },
+        EpisodeEnded {
+            market: MarketId,
+            user: T::AccountId,
+        },
         /// Governance announced `params` for `market`, in force from `activation`.
-        ParamsScheduled { market: MarketId, params: AvatarParams, activation: BlockNumberFor<T> },
+        ParamsScheduled {
+            market: MarketId,
+            params: AvatarParams,
+            activation: BlockNumberFor<T>,
+        },
         /// `market`'s parameters changed from `old` to `new`.
-        ParamsUpdated { market: MarketId, old: AvatarParams, new: AvatarParams },
+        ParamsUpdated {
+            market: MarketId,
+            old: AvatarParams,
+            new: AvatarParams,
+        },
     }
 
     #[pallet::error]

@@ -159,9 +159,7 @@ pub struct PendingParams<BlockNumber> {
 
 /// The liquidation episode of a position: from the block the backstop first saw it
 /// liquidatable until it is healthy again (by the avatar's rule).
-#[derive(
-    CloneNoBound, PartialEqNoBound, DebugNoBound, Encode, Decode, MaxEncodedLen, TypeInfo,
-)]
+#[derive(CloneNoBound, PartialEqNoBound, DebugNoBound, Encode, Decode, MaxEncodedLen, TypeInfo)]
 #[scale_info(skip_type_params(MaxSeats))]
 #[codec(mel_bound(AccountId: MaxEncodedLen, BlockNumber: MaxEncodedLen))]
 pub struct Episode<AccountId, BlockNumber, MaxSeats: Get<u32>>
@@ -180,9 +178,7 @@ where
 }
 
 /// The backstop's record of one avatar position.
-#[derive(
-    CloneNoBound, PartialEqNoBound, DebugNoBound, Encode, Decode, MaxEncodedLen, TypeInfo,
-)]
+#[derive(CloneNoBound, PartialEqNoBound, DebugNoBound, Encode, Decode, MaxEncodedLen, TypeInfo)]
 #[scale_info(skip_type_params(MaxSeats))]
 #[codec(mel_bound(AccountId: MaxEncodedLen, BlockNumber: MaxEncodedLen))]
 pub struct AvatarPosition<AccountId, BlockNumber, MaxSeats: Get<u32>>

@@ -12,11 +12,22 @@ fn first_use_creates_the_avatar_once() {
         assert_ne!(avatar, ALICE);
         assert_ne!(avatar, Avatar::avatar_of(&BOB));
         assert!(AvatarOf::<Test>::get(ALICE).is_none());
-        assert_ok!(Avatar::supply(RuntimeOrigin::signed(ALICE), MARKET, 10 * UNIT));
+        assert_ok!(Avatar::supply(
+            RuntimeOrigin::signed(ALICE),
+            MARKET,
+            10 * UNIT
+        ));
         assert_eq!(AvatarOf::<Test>::get(ALICE), Some(avatar));
         assert_eq!(UserOf::<Test>::get(avatar), Some(ALICE));
-        assert!(avatar_events().contains(&Event::AvatarCreated { user: ALICE, avatar }));
-        assert_ok!(Avatar::supply(RuntimeOrigin::signed(ALICE), MARKET, 10 * UNIT));
+        assert!(avatar_events().contains(&Event::AvatarCreated {
+            user: ALICE,
+            avatar
+        }));
+        assert_ok!(Avatar::supply(
+            RuntimeOrigin::signed(ALICE),
+            MARKET,
+            10 * UNIT
+        ));
         let created = avatar_events()
             .into_iter()
             .filter(|e| matches!(e, Event::AvatarCreated { .. }))
@@ -71,11 +82,20 @@ fn user_actions_are_forwarded_as_the_avatar() {
 fn bad_user_actions_change_nothing() {
     ExtBuilder::default().build_and_execute(|| {
         let user = RuntimeOrigin::signed(ALICE);
-        assert_noop!(Avatar::supply(user.clone(), MARKET, 0), Error::<Test>::ZeroAmount);
-        assert_noop!(Avatar::borrow(user.clone(), 9, UNIT), Error::<Test>::UnknownMarket);
+        assert_noop!(
+            Avatar::supply(user.clone(), MARKET, 0),
+            Error::<Test>::ZeroAmount
+        );
+        assert_noop!(
+            Avatar::borrow(user.clone(), 9, UNIT),
+            Error::<Test>::UnknownMarket
+        );
         // Nothing to repay: no debt and no cushion.
         assert_ok!(Avatar::supply(user.clone(), MARKET, UNIT));
-        assert_noop!(Avatar::repay(user.clone(), MARKET, UNIT), Error::<Test>::NoDebt);
+        assert_noop!(
+            Avatar::repay(user.clone(), MARKET, UNIT),
+            Error::<Test>::NoDebt
+        );
         // One market per avatar in this mock.
         assert_noop!(
             Avatar::supply(user, ETH_LOAN_MARKET, UNIT),
@@ -101,7 +121,13 @@ fn leave_closes_the_avatar_and_pays_out_what_is_left() {
         assert!(UserOf::<Test>::get(avatar).is_none());
         assert!(MarketsOf::<Test>::get(ALICE).is_empty());
         assert!(crate::Positions::<Test>::get(MARKET, ALICE).is_none());
-        assert_eq!(last_event(), Event::AvatarClosed { user: ALICE, avatar });
+        assert_eq!(
+            last_event(),
+            Event::AvatarClosed {
+                user: ALICE,
+                avatar
+            }
+        );
     });
 }
 
@@ -110,7 +136,12 @@ fn leave_is_refused_while_a_cushion_remains() {
     ExtBuilder::default().build_and_execute(|| {
         open_position(ALICE, UNIT, 1_000 * UNIT);
         set_eth_price(1300);
-        assert_ok!(Avatar::top_up(RuntimeOrigin::signed(MEMBER_1), MARKET, ALICE, 100 * UNIT));
+        assert_ok!(Avatar::top_up(
+            RuntimeOrigin::signed(MEMBER_1),
+            MARKET,
+            ALICE,
+            100 * UNIT
+        ));
         // Someone repays the whole market debt directly: the cushion is still owed.
         assert_ok!(Lending::repay(
             RuntimeOrigin::signed(BOB),
@@ -118,6 +149,9 @@ fn leave_is_refused_while_a_cushion_remains() {
             Avatar::avatar_of(&ALICE),
             900 * UNIT
         ));
-        assert_noop!(Avatar::leave(RuntimeOrigin::signed(ALICE)), Error::<Test>::HasCushion);
+        assert_noop!(
+            Avatar::leave(RuntimeOrigin::signed(ALICE)),
+            Error::<Test>::HasCushion
+        );
     });
 }

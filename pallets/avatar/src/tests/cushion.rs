@@ -52,7 +52,10 @@ fn assigned_member_tops_up_within_bounds() {
 fn top_up_is_refused_outside_the_rules() {
     ExtBuilder::default().build_and_execute(|| {
         let member = RuntimeOrigin::signed(MEMBER_1);
-        assert_noop!(Avatar::top_up(member.clone(), MARKET, ALICE, 0), Error::<Test>::ZeroAmount);
+        assert_noop!(
+            Avatar::top_up(member.clone(), MARKET, ALICE, 0),
+            Error::<Test>::ZeroAmount
+        );
         assert_noop!(
             Avatar::top_up(member.clone(), 9, ALICE, UNIT),
             Error::<Test>::UnknownMarket
@@ -65,9 +68,20 @@ fn top_up_is_refused_outside_the_rules() {
             Avatar::top_up(member.clone(), MARKET, ALICE, UNIT),
             Error::<Test>::NoAvatar
         );
-        assert_ok!(Avatar::supply_collateral(RuntimeOrigin::signed(ALICE), MARKET, UNIT));
-        assert_noop!(Avatar::top_up(member.clone(), MARKET, ALICE, UNIT), Error::<Test>::NoDebt);
-        assert_ok!(Avatar::borrow(RuntimeOrigin::signed(ALICE), MARKET, 1_000 * UNIT));
+        assert_ok!(Avatar::supply_collateral(
+            RuntimeOrigin::signed(ALICE),
+            MARKET,
+            UNIT
+        ));
+        assert_noop!(
+            Avatar::top_up(member.clone(), MARKET, ALICE, UNIT),
+            Error::<Test>::NoDebt
+        );
+        assert_ok!(Avatar::borrow(
+            RuntimeOrigin::signed(ALICE),
+            MARKET,
+            1_000 * UNIT
+        ));
         // At 3 000 the position is far from the band; at 1 389: 1 000 ≤ 1 000.08, still out.
         assert_noop!(
             Avatar::top_up(member.clone(), MARKET, ALICE, 100 * UNIT),
@@ -89,7 +103,12 @@ fn top_up_is_refused_outside_the_rules() {
             Avatar::top_up(member, MARKET, ALICE, 100 * UNIT),
             Error::<Test>::NotAssignedMember
         );
-        assert_ok!(Avatar::top_up(RuntimeOrigin::signed(MEMBER_2), MARKET, ALICE, 100 * UNIT));
+        assert_ok!(Avatar::top_up(
+            RuntimeOrigin::signed(MEMBER_2),
+            MARKET,
+            ALICE,
+            100 * UNIT
+        ));
         // The pool cannot sign a top-up.
         assign(ALICE, Assignee::Pool);
         assert_noop!(
@@ -112,7 +131,12 @@ fn big_positions_are_split_between_all_seats() {
             in_band();
             // 1 000 > 500: every seat may top up, each at most 1 000 / 5 = 200.
             for member in [MEMBER_2, MEMBER_1, BOB, LENDER] {
-                assert_ok!(Avatar::top_up(RuntimeOrigin::signed(member), MARKET, ALICE, 10 * UNIT));
+                assert_ok!(Avatar::top_up(
+                    RuntimeOrigin::signed(member),
+                    MARKET,
+                    ALICE,
+                    10 * UNIT
+                ));
             }
             assert_noop!(
                 Avatar::top_up(RuntimeOrigin::signed(MEMBER_2), MARKET, ALICE, 191 * UNIT),
@@ -136,7 +160,12 @@ fn user_actions_untop_first() {
     ExtBuilder::default().build_and_execute(|| {
         in_band();
         let user = RuntimeOrigin::signed(ALICE);
-        assert_ok!(Avatar::top_up(RuntimeOrigin::signed(MEMBER_1), MARKET, ALICE, 100 * UNIT));
+        assert_ok!(Avatar::top_up(
+            RuntimeOrigin::signed(MEMBER_1),
+            MARKET,
+            ALICE,
+            100 * UNIT
+        ));
         // The price recovers; a borrow first borrows the cushion back and returns it.
         set_eth_price(3000);
         assert_ok!(Avatar::borrow(user.clone(), MARKET, 10 * UNIT));
@@ -150,7 +179,10 @@ fn user_actions_untop_first() {
             amount: 100 * UNIT
         }));
         let totals = Cushions::<Test>::get(MARKET);
-        assert_eq!((totals.paid_in, totals.returned, totals.consumed), (100 * UNIT, 100 * UNIT, 0));
+        assert_eq!(
+            (totals.paid_in, totals.returned, totals.consumed),
+            (100 * UNIT, 100 * UNIT, 0)
+        );
     });
 }
 
@@ -159,7 +191,12 @@ fn a_user_cannot_withdraw_collateral_the_cushion_backs() {
     ExtBuilder::default().build_and_execute(|| {
         in_band();
         let user = RuntimeOrigin::signed(ALICE);
-        assert_ok!(Avatar::top_up(RuntimeOrigin::signed(MEMBER_1), MARKET, ALICE, 300 * UNIT));
+        assert_ok!(Avatar::top_up(
+            RuntimeOrigin::signed(MEMBER_1),
+            MARKET,
+            ALICE,
+            300 * UNIT
+        ));
         // The market alone would let 0.1 ETH go (700 ≤ 0.9 · 1 300 · 0.8 = 936); counting the
         // cushion it cannot (1 000 > 936): the untop borrow makes the withdrawal fail.
         assert_noop!(
@@ -181,10 +218,24 @@ fn a_user_cannot_withdraw_collateral_the_cushion_backs() {
 fn partial_repayment_pays_providers_in_order() {
     ExtBuilder::default().build_and_execute(|| {
         in_band();
-        assert_ok!(Avatar::top_up(RuntimeOrigin::signed(MEMBER_1), MARKET, ALICE, 100 * UNIT));
+        assert_ok!(Avatar::top_up(
+            RuntimeOrigin::signed(MEMBER_1),
+            MARKET,
+            ALICE,
+            100 * UNIT
+        ));
         assign(ALICE, Assignee::Member(MEMBER_2));
-        assert_ok!(Avatar::top_up(RuntimeOrigin::signed(MEMBER_2), MARKET, ALICE, 100 * UNIT));
-        assert_ok!(Avatar::repay(RuntimeOrigin::signed(ALICE), MARKET, 150 * UNIT));
+        assert_ok!(Avatar::top_up(
+            RuntimeOrigin::signed(MEMBER_2),
+            MARKET,
+            ALICE,
+            100 * UNIT
+        ));
+        assert_ok!(Avatar::repay(
+            RuntimeOrigin::signed(ALICE),
+            MARKET,
+            150 * UNIT
+        ));
         assert_eq!(committed(MEMBER_1), COMMITMENT);
         assert_eq!(committed(MEMBER_2), COMMITMENT - 50 * UNIT);
         assert_eq!(cushion(ALICE), 50 * UNIT);

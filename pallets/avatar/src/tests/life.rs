@@ -22,7 +22,12 @@ fn life_of_a_position_in_cushion_mode() {
         // 2. ETH at 1 300: 1 000 > 1 300 · 0.8 · 0.9 = 936, inside the band; still healthy
         //    (1 040). MEMBER_1 (assigned) tops up 200 of the allowed 25 ..= 500.
         set_eth_price(1300);
-        assert_ok!(Avatar::top_up(RuntimeOrigin::signed(MEMBER_1), MARKET, ALICE, 200 * UNIT));
+        assert_ok!(Avatar::top_up(
+            RuntimeOrigin::signed(MEMBER_1),
+            MARKET,
+            ALICE,
+            200 * UNIT
+        ));
         assert_eq!(committed(MEMBER_1), COMMITMENT - 200 * UNIT);
 
         // 3. The market sees 800 of debt; the avatar still counts 1 000.
@@ -38,20 +43,35 @@ fn life_of_a_position_in_cushion_mode() {
 
         // 5. ETH at 950: 700 > 950 · 0.72 = 684, in the band again; MEMBER_1 tops up 50.
         set_eth_price(950);
-        assert_ok!(Avatar::top_up(RuntimeOrigin::signed(MEMBER_1), MARKET, ALICE, 50 * UNIT));
+        assert_ok!(Avatar::top_up(
+            RuntimeOrigin::signed(MEMBER_1),
+            MARKET,
+            ALICE,
+            50 * UNIT
+        ));
         assert_eq!(market_position(ALICE).borrow_assets, 650 * UNIT);
 
         // 6. ETH at 780: the avatar sees 700 > 624 and the market 650 > 624. Only the backstop
         //    may liquidate: an outsider calling pallet-lending directly is refused.
         set_eth_price(780);
         assert_noop!(
-            Lending::liquidate(RuntimeOrigin::signed(OUTSIDER), MARKET, Avatar::avatar_of(&ALICE), UNIT / 10),
+            Lending::liquidate(
+                RuntimeOrigin::signed(OUTSIDER),
+                MARKET,
+                Avatar::avatar_of(&ALICE),
+                UNIT / 10
+            ),
             pallet_lending::Error::<Test>::LiquidationNotPermitted
         );
         // So is the pool, during the member's priority window.
         assert_ok!(Avatar::sync(RuntimeOrigin::signed(OUTSIDER), MARKET, ALICE));
         assert_noop!(
-            Lending::liquidate(RuntimeOrigin::signed(POOL), MARKET, Avatar::avatar_of(&ALICE), UNIT / 10),
+            Lending::liquidate(
+                RuntimeOrigin::signed(POOL),
+                MARKET,
+                Avatar::avatar_of(&ALICE),
+                UNIT / 10
+            ),
             pallet_lending::Error::<Test>::LiquidationNotPermitted
         );
 
@@ -60,7 +80,12 @@ fn life_of_a_position_in_cushion_mode() {
         //    ETH (rounded down), worth 744.680820 USD: gain 44.680820, half (rounded up) to
         //    the jar: 22.340410.
         let (jar_before, market_usd_before) = (balance(USD, JAR), balance(USD, market_account()));
-        assert_ok!(Avatar::liquidate(RuntimeOrigin::signed(MEMBER_1), MARKET, ALICE, 700 * UNIT));
+        assert_ok!(Avatar::liquidate(
+            RuntimeOrigin::signed(MEMBER_1),
+            MARKET,
+            ALICE,
+            700 * UNIT
+        ));
         let seized = 954_719;
         let to_jar = 22_340_410;
         assert_eq!(
@@ -84,17 +109,29 @@ fn life_of_a_position_in_cushion_mode() {
         assert_eq!(market_position(ALICE).borrow_assets, 0);
         assert_eq!(cushion(ALICE), 0);
         // Member: −200 +200 −50 −650 −22.340020 of commitment; the collateral in its account.
-        assert_eq!(committed(MEMBER_1), COMMITMENT - 50 * UNIT - 650 * UNIT - to_jar);
+        assert_eq!(
+            committed(MEMBER_1),
+            COMMITMENT - 50 * UNIT - 650 * UNIT - to_jar
+        );
         assert_eq!(balance(ETH, MEMBER_1), INITIAL + seized);
         // Jar and market.
         assert_eq!(balance(USD, JAR), jar_before + to_jar);
-        assert_eq!(balance(USD, market_account()), market_usd_before + 650 * UNIT);
+        assert_eq!(
+            balance(USD, market_account()),
+            market_usd_before + 650 * UNIT
+        );
         assert_eq!(balance(ETH, market_account()), UNIT - seized);
         // 100 000 supplied − 1 000 borrowed + 200 + 100 + 50 + 650 repaid.
         assert_eq!(market_usd_before + 650 * UNIT, 100_000 * UNIT);
-        assert_eq!(balance(USD, VAULT), 2 * COMMITMENT - 50 * UNIT - 650 * UNIT - to_jar);
+        assert_eq!(
+            balance(USD, VAULT),
+            2 * COMMITMENT - 50 * UNIT - 650 * UNIT - to_jar
+        );
         // The episode ended with the position healthy again.
-        assert!(crate::Positions::<Test>::get(MARKET, ALICE).unwrap().episode.is_none());
+        assert!(crate::Positions::<Test>::get(MARKET, ALICE)
+            .unwrap()
+            .episode
+            .is_none());
     });
 }
 
@@ -114,7 +151,10 @@ fn life_of_a_position_in_margin_mode() {
         // ETH at 1 400: the market would lend up to 1 120, the avatar stops at 1 400 · 0.77
         // = 1 078: borrowing 100 more is refused, 50 more is fine.
         set_eth_price(1400);
-        assert_noop!(Avatar::borrow(user.clone(), MARKET, 100 * UNIT), Error::<Test>::MarginExceeded);
+        assert_noop!(
+            Avatar::borrow(user.clone(), MARKET, 100 * UNIT),
+            Error::<Test>::MarginExceeded
+        );
         assert_ok!(Avatar::borrow(user.clone(), MARKET, 50 * UNIT));
         // No cushion in margin mode.
         assert_noop!(
@@ -127,7 +167,12 @@ fn life_of_a_position_in_margin_mode() {
         // market (800 ≤ 824) lets no one.
         set_eth_price(1030);
         assert_noop!(
-            Lending::liquidate(RuntimeOrigin::signed(OUTSIDER), MARKET, Avatar::avatar_of(&ALICE), UNIT / 10),
+            Lending::liquidate(
+                RuntimeOrigin::signed(OUTSIDER),
+                MARKET,
+                Avatar::avatar_of(&ALICE),
+                UNIT / 10
+            ),
             pallet_lending::Error::<Test>::PositionHealthy
         );
         assert_noop!(
@@ -137,7 +182,12 @@ fn life_of_a_position_in_margin_mode() {
         // MEMBER_1 liquidates 400: 400 · LIF = 425.531914 USD, / 1 030 = 0.413137 ETH,
         // worth 425.531110: gain 25.531110, 12.765555 to the jar.
         let market_usd_before = balance(USD, market_account());
-        assert_ok!(Avatar::liquidate(RuntimeOrigin::signed(MEMBER_1), MARKET, ALICE, 400 * UNIT));
+        assert_ok!(Avatar::liquidate(
+            RuntimeOrigin::signed(MEMBER_1),
+            MARKET,
+            ALICE,
+            400 * UNIT
+        ));
         let seized = 413_137;
         let to_jar = 12_765_555;
         assert_eq!(
@@ -159,9 +209,15 @@ fn life_of_a_position_in_margin_mode() {
         assert_eq!(committed(MEMBER_1), COMMITMENT - 400 * UNIT - to_jar);
         assert_eq!(balance(ETH, MEMBER_1), INITIAL + seized);
         assert_eq!(balance(USD, JAR), to_jar);
-        assert_eq!(balance(USD, market_account()), market_usd_before + 400 * UNIT);
+        assert_eq!(
+            balance(USD, market_account()),
+            market_usd_before + 400 * UNIT
+        );
         // 400 against 0.586863 ETH · 1 030 · 0.77 = 465.4: safe again.
-        assert!(crate::Positions::<Test>::get(MARKET, ALICE).unwrap().episode.is_none());
+        assert!(crate::Positions::<Test>::get(MARKET, ALICE)
+            .unwrap()
+            .episode
+            .is_none());
         assign(ALICE, Assignee::Member(MEMBER_2));
         assert_noop!(
             Avatar::liquidate(RuntimeOrigin::signed(MEMBER_2), MARKET, ALICE, UNIT),

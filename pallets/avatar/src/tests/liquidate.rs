@@ -10,22 +10,41 @@ use frame_support::{assert_noop, assert_ok};
 fn two_cushions() {
     open_position(ALICE, UNIT, 1_000 * UNIT);
     set_eth_price(1300);
-    assert_ok!(Avatar::top_up(RuntimeOrigin::signed(MEMBER_1), MARKET, ALICE, 100 * UNIT));
+    assert_ok!(Avatar::top_up(
+        RuntimeOrigin::signed(MEMBER_1),
+        MARKET,
+        ALICE,
+        100 * UNIT
+    ));
     assign(ALICE, Assignee::Member(MEMBER_2));
-    assert_ok!(Avatar::top_up(RuntimeOrigin::signed(MEMBER_2), MARKET, ALICE, 100 * UNIT));
+    assert_ok!(Avatar::top_up(
+        RuntimeOrigin::signed(MEMBER_2),
+        MARKET,
+        ALICE,
+        100 * UNIT
+    ));
 }
 
 #[test]
 fn liquidation_is_refused_outside_the_rules() {
     ExtBuilder::default().build_and_execute(|| {
         let member = RuntimeOrigin::signed(MEMBER_1);
-        assert_noop!(Avatar::liquidate(member.clone(), MARKET, ALICE, 0), Error::<Test>::ZeroAmount);
-        assert_noop!(Avatar::liquidate(member.clone(), 9, ALICE, 1), Error::<Test>::UnknownMarket);
+        assert_noop!(
+            Avatar::liquidate(member.clone(), MARKET, ALICE, 0),
+            Error::<Test>::ZeroAmount
+        );
+        assert_noop!(
+            Avatar::liquidate(member.clone(), 9, ALICE, 1),
+            Error::<Test>::UnknownMarket
+        );
         assert_noop!(
             Avatar::liquidate(member.clone(), ETH_LOAN_MARKET, ALICE, 1),
             Error::<Test>::NotStableMarket
         );
-        assert_noop!(Avatar::liquidate(member.clone(), MARKET, ALICE, 1), Error::<Test>::NoAvatar);
+        assert_noop!(
+            Avatar::liquidate(member.clone(), MARKET, ALICE, 1),
+            Error::<Test>::NoAvatar
+        );
         open_position(ALICE, UNIT, 1_000 * UNIT);
         // 1 000 ≤ 1 250 · 0.8: healthy by the backstop's rule.
         set_eth_price(1250);
@@ -52,7 +71,12 @@ fn liquidation_consumes_own_cushion_then_pays_back_the_others() {
         // ETH at 1 200: 1 000 > 960 for the backstop; the market sees 800 ≤ 960.
         set_eth_price(1200);
         // MEMBER_2 (assigned now) liquidates 150: its 100, then 50 of MEMBER_1's.
-        assert_ok!(Avatar::liquidate(RuntimeOrigin::signed(MEMBER_2), MARKET, ALICE, 150 * UNIT));
+        assert_ok!(Avatar::liquidate(
+            RuntimeOrigin::signed(MEMBER_2),
+            MARKET,
+            ALICE,
+            150 * UNIT
+        ));
         // 150 · LIF = 159.574468 → / 1 200 = 0.132978 ETH, worth 159.5736: gain 9.5736,
         // 4.7868 to the jar.
         let (seized, to_jar) = (132_978, 4_786_800);
@@ -70,13 +94,19 @@ fn liquidation_consumes_own_cushion_then_pays_back_the_others() {
             }
         );
         assert_eq!(committed(MEMBER_1), COMMITMENT - 50 * UNIT);
-        assert_eq!(committed(MEMBER_2), COMMITMENT - 100 * UNIT - 50 * UNIT - to_jar);
+        assert_eq!(
+            committed(MEMBER_2),
+            COMMITMENT - 100 * UNIT - 50 * UNIT - to_jar
+        );
         assert_eq!(balance(ETH, MEMBER_2), INITIAL + seized);
         assert_eq!(balance(USD, JAR), to_jar);
         assert_eq!(cushion(ALICE), 50 * UNIT);
         assert_eq!(market_position(ALICE).borrow_assets, 800 * UNIT);
         let totals = Cushions::<Test>::get(MARKET);
-        assert_eq!((totals.paid_in, totals.returned, totals.consumed), (200 * UNIT, 50 * UNIT, 100 * UNIT));
+        assert_eq!(
+            (totals.paid_in, totals.returned, totals.consumed),
+            (200 * UNIT, 50 * UNIT, 100 * UNIT)
+        );
     });
 }
 
@@ -92,7 +122,12 @@ fn a_liquidation_that_leaves_the_market_position_unhealthy_is_refused() {
             pallet_lending::Error::<Test>::InsufficientCollateral
         );
         // Liquidating everything always passes.
-        assert_ok!(Avatar::liquidate(RuntimeOrigin::signed(MEMBER_2), MARKET, ALICE, 1_000 * UNIT));
+        assert_ok!(Avatar::liquidate(
+            RuntimeOrigin::signed(MEMBER_2),
+            MARKET,
+            ALICE,
+            1_000 * UNIT
+        ));
         assert_eq!(market_position(ALICE).borrow_assets, 0);
         assert_eq!(cushion(ALICE), 0);
         assert_eq!(committed(MEMBER_1), COMMITMENT);
@@ -113,17 +148,32 @@ fn big_positions_are_liquidated_per_seat() {
         open_position(ALICE, 10 * UNIT, 1_000 * UNIT);
         // 1 000 > 10 · 130 · 0.75 = 975: each of the 2 seats may liquidate 500.
         set_eth_price(130);
-        assert_ok!(Avatar::liquidate(RuntimeOrigin::signed(MEMBER_2), MARKET, ALICE, 100 * UNIT));
+        assert_ok!(Avatar::liquidate(
+            RuntimeOrigin::signed(MEMBER_2),
+            MARKET,
+            ALICE,
+            100 * UNIT
+        ));
         // 900 against 9.18167 ETH · 130 · 0.75 = 895.2: still liquidatable.
         assert_noop!(
-            Avatar::liquidate(RuntimeOrigin::signed(MEMBER_2), MARKET, ALICE, 400 * UNIT + 1),
+            Avatar::liquidate(
+                RuntimeOrigin::signed(MEMBER_2),
+                MARKET,
+                ALICE,
+                400 * UNIT + 1
+            ),
             Error::<Test>::ExceedsSeatPart
         );
         assert_noop!(
             Avatar::liquidate(RuntimeOrigin::signed(ALICE), MARKET, ALICE, UNIT),
             Error::<Test>::NotAssignedMember
         );
-        assert_ok!(Avatar::liquidate(RuntimeOrigin::signed(MEMBER_1), MARKET, ALICE, 500 * UNIT));
+        assert_ok!(Avatar::liquidate(
+            RuntimeOrigin::signed(MEMBER_1),
+            MARKET,
+            ALICE,
+            500 * UNIT
+        ));
         assert_eq!(market_position(ALICE).borrow_assets, 400 * UNIT);
     });
 }
@@ -135,7 +185,9 @@ fn the_market_liquidation_is_reserved_to_the_pool_after_the_priority_window() {
         open_position(BOB, UNIT, 1_000 * UNIT);
         let avatar = Avatar::avatar_of(&ALICE);
         // Not an avatar: anyone.
-        assert!(<Avatar as LiquidationPermission<AccountId>>::may_liquidate(MARKET, &OUTSIDER, &OUTSIDER));
+        assert!(<Avatar as LiquidationPermission<AccountId>>::may_liquidate(
+            MARKET, &OUTSIDER, &OUTSIDER
+        ));
         set_eth_price(1200);
         // The market itself says liquidatable (1 000 > 960).
         assert_noop!(
@@ -150,7 +202,12 @@ fn the_market_liquidation_is_reserved_to_the_pool_after_the_priority_window() {
         assert_ok!(Avatar::sync(RuntimeOrigin::signed(OUTSIDER), MARKET, ALICE));
         assert_eq!(
             last_event(),
-            Event::EpisodeStarted { market: MARKET, user: ALICE, since: 1, debt: 1_000 * UNIT }
+            Event::EpisodeStarted {
+                market: MARKET,
+                user: ALICE,
+                since: 1,
+                debt: 1_000 * UNIT
+            }
         );
         run_to_block(600);
         assert_noop!(
@@ -158,7 +215,12 @@ fn the_market_liquidation_is_reserved_to_the_pool_after_the_priority_window() {
             pallet_lending::Error::<Test>::LiquidationNotPermitted
         );
         run_to_block(601);
-        assert_ok!(Lending::liquidate(RuntimeOrigin::signed(POOL), MARKET, avatar, UNIT / 10));
+        assert_ok!(Lending::liquidate(
+            RuntimeOrigin::signed(POOL),
+            MARKET,
+            avatar,
+            UNIT / 10
+        ));
         // A position the franchise assigns to the pool (no member left) needs no wait.
         assign(BOB, Assignee::Pool);
         assert_ok!(Lending::liquidate(
@@ -169,7 +231,13 @@ fn the_market_liquidation_is_reserved_to_the_pool_after_the_priority_window() {
         ));
         // The avatar sees the loss of collateral at its next sync: a liquidation, not a slash.
         assert_ok!(Avatar::sync(RuntimeOrigin::signed(OUTSIDER), MARKET, ALICE));
-        assert!(matches!(last_event(), Event::OutsideChange { liquidation: true, .. }));
+        assert!(matches!(
+            last_event(),
+            Event::OutsideChange {
+                liquidation: true,
+                ..
+            }
+        ));
         assert!(!score_reports().iter().any(|r| r.0 == ALICE && r.4));
     });
 }

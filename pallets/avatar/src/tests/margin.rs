@@ -50,7 +50,12 @@ fn the_backstop_liquidates_at_the_margin_line() {
             Error::<Test>::PositionHealthy
         );
         set_eth_price(1999);
-        assert_ok!(Avatar::liquidate(RuntimeOrigin::signed(MEMBER_1), MARKET, ALICE, 100 * UNIT));
+        assert_ok!(Avatar::liquidate(
+            RuntimeOrigin::signed(MEMBER_1),
+            MARKET,
+            ALICE,
+            100 * UNIT
+        ));
         assert_eq!(market_position(ALICE).borrow_assets, 1_400 * UNIT);
     });
 }

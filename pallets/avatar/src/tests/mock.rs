@@ -272,12 +272,28 @@ impl BackstopMembers<AccountId, BlockNumber> for TestFranchise {
         set_committed(*member, left);
         Ok(())
     }
-    fn return_to_commitment(member: &AccountId, amount: Balance, from: &AccountId) -> DispatchResult {
+    fn return_to_commitment(
+        member: &AccountId,
+        amount: Balance,
+        from: &AccountId,
+    ) -> DispatchResult {
         if !Self::members().contains(member) {
-            <Assets as Mutate<AccountId>>::transfer(USD, from, member, amount, Preservation::Expendable)?;
+            <Assets as Mutate<AccountId>>::transfer(
+                USD,
+                from,
+                member,
+                amount,
+                Preservation::Expendable,
+            )?;
             return Ok(());
         }
-        <Assets as Mutate<AccountId>>::transfer(USD, from, &VAULT, amount, Preservation::Expendable)?;
+        <Assets as Mutate<AccountId>>::transfer(
+            USD,
+            from,
+            &VAULT,
+            amount,
+            Preservation::Expendable,
+        )?;
         set_committed(*member, Self::available_commitment(member) + amount);
         Ok(())
     }
@@ -342,7 +358,9 @@ impl crate::BenchmarkHelper<AccountId> for BenchmarkHelper {
     fn make_assigned_member(who: &AccountId, commitment: Balance) {
         set_seats(&[*who]);
         set_committed(*who, commitment);
-        assert_ok!(<Assets as Mutate<AccountId>>::mint_into(USD, &VAULT, commitment));
+        assert_ok!(<Assets as Mutate<AccountId>>::mint_into(
+            USD, &VAULT, commitment
+        ));
     }
 }
 
@@ -472,7 +490,9 @@ impl ExtBuilder {
     /// each, the vault holding every commitment; markets USD/ETH (lltv 80 %) and ETH/USD;
     /// ETH at 3 000 USD; `LENDER` supplies 100 000 USD to the USD/ETH market.
     pub fn build(self) -> sp_io::TestExternalities {
-        let accounts = [ALICE, BOB, LENDER, OUTSIDER, MEMBER_1, MEMBER_2, POOL, ADMIN];
+        let accounts = [
+            ALICE, BOB, LENDER, OUTSIDER, MEMBER_1, MEMBER_2, POOL, ADMIN,
+        ];
         let mut storage = frame_system::GenesisConfig::<Test>::default()
             .build_storage()
             .unwrap();

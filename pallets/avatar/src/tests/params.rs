@@ -15,17 +15,65 @@ fn parameters_are_bounded() {
             Avatar::set_params(RuntimeOrigin::signed(ALICE), MARKET, ok),
             DispatchError::BadOrigin
         );
-        assert_noop!(Avatar::set_params(root(), 9, ok), Error::<Test>::UnknownMarket);
+        assert_noop!(
+            Avatar::set_params(root(), 9, ok),
+            Error::<Test>::UnknownMarket
+        );
         let cases = [
-            (AvatarParams { margin: Perbill::from_parts(4_999_999), ..ok }, Error::<Test>::MarginOutOfBounds),
-            (AvatarParams { margin: Perbill::from_percent(21), ..ok }, Error::<Test>::MarginOutOfBounds),
-            (AvatarParams { topup_band: Perbill::from_parts(9_999_999), ..ok }, Error::<Test>::TopupBandOutOfBounds),
-            (AvatarParams { topup_band: Perbill::from_percent(51), ..ok }, Error::<Test>::TopupBandOutOfBounds),
-            (AvatarParams { min_topup: Perbill::from_percent(51), ..ok }, Error::<Test>::MinTopupOutOfBounds),
-            (AvatarParams { big_position: 0, ..ok }, Error::<Test>::BigPositionOutOfBounds),
-            (AvatarParams { priority_window: 0, ..ok }, Error::<Test>::PriorityWindowOutOfBounds),
             (
-                AvatarParams { priority_window: AvatarParams::MAX_PRIORITY_WINDOW + 1, ..ok },
+                AvatarParams {
+                    margin: Perbill::from_parts(4_999_999),
+                    ..ok
+                },
+                Error::<Test>::MarginOutOfBounds,
+            ),
+            (
+                AvatarParams {
+                    margin: Perbill::from_percent(21),
+                    ..ok
+                },
+                Error::<Test>::MarginOutOfBounds,
+            ),
+            (
+                AvatarParams {
+                    topup_band: Perbill::from_parts(9_999_999),
+                    ..ok
+                },
+                Error::<Test>::TopupBandOutOfBounds,
+            ),
+            (
+                AvatarParams {
+                    topup_band: Perbill::from_percent(51),
+                    ..ok
+                },
+                Error::<Test>::TopupBandOutOfBounds,
+            ),
+            (
+                AvatarParams {
+                    min_topup: Perbill::from_percent(51),
+                    ..ok
+                },
+                Error::<Test>::MinTopupOutOfBounds,
+            ),
+            (
+                AvatarParams {
+                    big_position: 0,
+                    ..ok
+                },
+                Error::<Test>::BigPositionOutOfBounds,
+            ),
+            (
+                AvatarParams {
+                    priority_window: 0,
+                    ..ok
+                },
+                Error::<Test>::PriorityWindowOutOfBounds,
+            ),
+            (
+                AvatarParams {
+                    priority_window: AvatarParams::MAX_PRIORITY_WINDOW + 1,
+                    ..ok
+                },
                 Error::<Test>::PriorityWindowOutOfBounds,
             ),
         ];
@@ -49,11 +97,19 @@ fn parameters_are_bounded() {
 fn changes_for_open_positions_are_announced_and_delayed() {
     ExtBuilder::default().build_and_execute(|| {
         let old = AvatarParams::default();
-        let new = AvatarParams { mode: Mode::Margin, margin: Perbill::from_percent(4), ..old };
+        let new = AvatarParams {
+            mode: Mode::Margin,
+            margin: Perbill::from_percent(4),
+            ..old
+        };
         assert_ok!(Avatar::set_params(RuntimeOrigin::root(), MARKET, new));
         assert_eq!(
             last_event(),
-            Event::ParamsScheduled { market: MARKET, params: new, activation: 1 + DELAY }
+            Event::ParamsScheduled {
+                market: MARKET,
+                params: new,
+                activation: 1 + DELAY
+            }
         );
         assert_eq!(Avatar::params(MARKET), old);
         run_to_block(DELAY);
@@ -65,7 +121,11 @@ fn changes_for_open_positions_are_announced_and_delayed() {
         assert_ok!(Avatar::supply(RuntimeOrigin::signed(ALICE), MARKET, UNIT));
         assert!(Pending::<Test>::get(MARKET).is_none());
         assert_eq!(Params::<Test>::get(MARKET), new);
-        assert!(avatar_events().contains(&Event::ParamsUpdated { market: MARKET, old, new }));
+        assert!(avatar_events().contains(&Event::ParamsUpdated {
+            market: MARKET,
+            old,
+            new
+        }));
     });
 }
 
@@ -80,7 +140,14 @@ fn min_topup_and_user_share_apply_at_once() {
         };
         assert_ok!(Avatar::set_params(RuntimeOrigin::root(), MARKET, new));
         assert_eq!(Params::<Test>::get(MARKET), new);
-        assert_eq!(last_event(), Event::ParamsUpdated { market: MARKET, old, new });
+        assert_eq!(
+            last_event(),
+            Event::ParamsUpdated {
+                market: MARKET,
+                old,
+                new
+            }
+        );
         // The margin must stay below the market's lltv (80 %): always true within bounds.
         assert!(AvatarParams::MAX_MARGIN < Perbill::from_percent(80));
     });

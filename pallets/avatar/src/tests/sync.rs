@@ -14,9 +14,17 @@ fn every_change_through_the_avatar_is_reported() {
         assert!(reports.contains(&(ALICE, MARKET, Side::Collateral, UNIT, false)));
         assert!(reports.contains(&(ALICE, MARKET, Side::Debt, 1_000 * UNIT, false)));
         set_eth_price(1300);
-        assert_ok!(Avatar::top_up(RuntimeOrigin::signed(MEMBER_1), MARKET, ALICE, 100 * UNIT));
+        assert_ok!(Avatar::top_up(
+            RuntimeOrigin::signed(MEMBER_1),
+            MARKET,
+            ALICE,
+            100 * UNIT
+        ));
         // The debt the score counts is debt_backstop: unchanged by the top-up.
-        assert_eq!(score_reports().last(), Some(&(ALICE, MARKET, Side::Debt, 1_000 * UNIT, false)));
+        assert_eq!(
+            score_reports().last(),
+            Some(&(ALICE, MARKET, Side::Debt, 1_000 * UNIT, false))
+        );
         assert!(!score_reports().iter().any(|r| r.4));
     });
 }
@@ -26,16 +34,32 @@ fn a_repayment_made_outside_the_avatar_is_detected_and_reported() {
     ExtBuilder::default().build_and_execute(|| {
         open_position(ALICE, UNIT, 1_000 * UNIT);
         let avatar = Avatar::avatar_of(&ALICE);
-        assert_ok!(Lending::repay(RuntimeOrigin::signed(BOB), MARKET, avatar, 400 * UNIT));
+        assert_ok!(Lending::repay(
+            RuntimeOrigin::signed(BOB),
+            MARKET,
+            avatar,
+            400 * UNIT
+        ));
         assert_ok!(Avatar::sync(RuntimeOrigin::signed(OUTSIDER), MARKET, ALICE));
-        assert_eq!(score_reports().last(), Some(&(ALICE, MARKET, Side::Debt, 600 * UNIT, true)));
-        assert!(matches!(last_event(), Event::OutsideChange { liquidation: false, .. }));
+        assert_eq!(
+            score_reports().last(),
+            Some(&(ALICE, MARKET, Side::Debt, 600 * UNIT, true))
+        );
+        assert!(matches!(
+            last_event(),
+            Event::OutsideChange {
+                liquidation: false,
+                ..
+            }
+        ));
         // Once recorded, the next sync finds nothing new.
         let before = score_reports().len();
         assert_ok!(Avatar::sync(RuntimeOrigin::signed(OUTSIDER), MARKET, ALICE));
         assert_eq!(score_reports().len(), before);
         // A supply to the avatar from outside is detected at the user's next action.
-        assert_ok!(<Lending as LendingMarket<AccountId>>::supply_collateral(&BOB, MARKET, &avatar, UNIT));
+        assert_ok!(<Lending as LendingMarket<AccountId>>::supply_collateral(
+            &BOB, MARKET, &avatar, UNIT
+        ));
         assert_ok!(Avatar::supply(RuntimeOrigin::signed(ALICE), MARKET, UNIT));
         assert!(score_reports().contains(&(ALICE, MARKET, Side::Collateral, 2 * UNIT, true)));
     });
@@ -45,11 +69,20 @@ fn a_repayment_made_outside_the_avatar_is_detected_and_reported() {
 fn sync_needs_an_avatar_and_a_fresh_price() {
     ExtBuilder::default().build_and_execute(|| {
         let anyone = RuntimeOrigin::signed(OUTSIDER);
-        assert_noop!(Avatar::sync(anyone.clone(), MARKET, ALICE), Error::<Test>::NoAvatar);
-        assert_noop!(Avatar::sync(anyone.clone(), 9, ALICE), Error::<Test>::UnknownMarket);
+        assert_noop!(
+            Avatar::sync(anyone.clone(), MARKET, ALICE),
+            Error::<Test>::NoAvatar
+        );
+        assert_noop!(
+            Avatar::sync(anyone.clone(), 9, ALICE),
+            Error::<Test>::UnknownMarket
+        );
         open_position(ALICE, UNIT, 1_000 * UNIT);
         Timestamp::set_timestamp(GENESIS_MS + 3_600_001);
-        assert_noop!(Avatar::sync(anyone, MARKET, ALICE), Error::<Test>::PriceStale);
+        assert_noop!(
+            Avatar::sync(anyone, MARKET, ALICE),
+            Error::<Test>::PriceStale
+        );
     });
 }
 
@@ -59,10 +92,22 @@ fn the_episode_ends_when_the_position_is_safe_again() {
         open_position(ALICE, UNIT, 1_000 * UNIT);
         set_eth_price(1200);
         assert_ok!(Avatar::sync(RuntimeOrigin::signed(OUTSIDER), MARKET, ALICE));
-        assert!(crate::Positions::<Test>::get(MARKET, ALICE).unwrap().episode.is_some());
+        assert!(crate::Positions::<Test>::get(MARKET, ALICE)
+            .unwrap()
+            .episode
+            .is_some());
         set_eth_price(3000);
         assert_ok!(Avatar::sync(RuntimeOrigin::signed(OUTSIDER), MARKET, ALICE));
-        assert_eq!(last_event(), Event::EpisodeEnded { market: MARKET, user: ALICE });
-        assert!(crate::Positions::<Test>::get(MARKET, ALICE).unwrap().episode.is_none());
+        assert_eq!(
+            last_event(),
+            Event::EpisodeEnded {
+                market: MARKET,
+                user: ALICE
+            }
+        );
+        assert!(crate::Positions::<Test>::get(MARKET, ALICE)
+            .unwrap()
+            .episode
+            .is_none());
     });
 }
