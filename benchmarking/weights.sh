@@ -12,12 +12,13 @@ scripts/setup >/dev/null
 
 cargo build -p backstop-node --features runtime-benchmarks
 NODE="$CARGO_TARGET_DIR/debug/backstop-node"
-WASM="$CARGO_TARGET_DIR/debug/wbuild/backstop-runtime/backstop_runtime.compact.compressed.wasm"
+WASM="$CARGO_TARGET_DIR/debug/wbuild/backstop-runtime/backstop_runtime.wasm"
 
 # The runtime pallets we own, and where their weights live.
 declare -A WEIGHTS=(
 	[pallet_lending]=pallets/lending/src/weights.rs
 	[pallet_backstop]=pallets/backstop/src/weights.rs
+	[pallet_avatar]=pallets/avatar/src/weights.rs
 )
 
 selected=("$@")

@@ -12,8 +12,18 @@ use sc_service::{error::Error as ServiceError, Configuration, TaskManager};
 use sc_transaction_pool_api::{OffchainTransactionPoolFactory, TransactionPool};
 use sp_core::storage::StorageKey;
 
-/// The wasm executor with the standard host functions.
-type Executor = sc_executor::WasmExecutor<sp_io::SubstrateHostFunctions>;
+/// The host functions the runtime may import: the standard ones, plus the benchmarking ones
+/// when the runtime is built with `runtime-benchmarks` (as `scripts/run` builds it).
+#[cfg(not(feature = "runtime-benchmarks"))]
+type HostFunctions = sp_io::SubstrateHostFunctions;
+#[cfg(feature = "runtime-benchmarks")]
+type HostFunctions = (
+    sp_io::SubstrateHostFunctions,
+    frame_benchmarking::benchmarking::HostFunctions,
+);
+
+/// The wasm executor.
+type Executor = sc_executor::WasmExecutor<HostFunctions>;
 /// The full client of this node.
 pub type FullClient = sc_service::TFullClient<Block, RuntimeApi, Executor>;
 
@@ -26,7 +36,7 @@ pub fn new_full(
     mut config: Configuration,
     block_time: Option<u64>,
 ) -> Result<TaskManager, ServiceError> {
-    let executor = sc_service::new_wasm_executor::<sp_io::SubstrateHostFunctions>(&config.executor);
+    let executor = sc_service::new_wasm_executor::<HostFunctions>(&config.executor);
     let (client, backend, keystore_container, mut task_manager) =
         sc_service::new_full_parts::<Block, RuntimeApi, _>(&config, None, executor, Vec::new())?;
     let client = Arc::new(client);

@@ -59,10 +59,18 @@ impl Node {
                 eprintln!("[node] {line}");
             }
         });
-        let node = Node { child, rpc_port };
-        node.wait_for(Duration::from_secs(120), "RPC to answer", || {
-            node.try_rpc("system_health", json!([])).ok()
-        });
+        let mut node = Node { child, rpc_port };
+        let start = Instant::now();
+        while node.try_rpc("system_health", json!([])).is_err() {
+            if let Some(exit) = node.child.try_wait().expect("wait") {
+                panic!("the node exited before its RPC answered: {exit}");
+            }
+            assert!(
+                start.elapsed() < Duration::from_secs(120),
+                "RPC did not answer in 120 s"
+            );
+            std::thread::sleep(Duration::from_millis(200));
+        }
         node
     }
 

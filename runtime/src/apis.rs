@@ -7,7 +7,7 @@ use crate::{
     BlockNumber, Executive, Header, InherentDataExt, Nonce, Oracle, Runtime, RuntimeCall,
     RuntimeGenesisConfig, System, TransactionPayment, VERSION,
 };
-use alloc::vec::Vec;
+use alloc::{vec, vec::Vec};
 use frame_support::{
     genesis_builder_helper::{build_state, get_preset},
     traits::fungible::NativeOrWithId,

@@ -9,6 +9,7 @@ frame_benchmarking::define_benchmarks!(
     [pallet_balances, Balances]
     [pallet_lending, Lending]
     [pallet_backstop, Backstop]
+    [pallet_avatar, Avatar]
     [pallet_timestamp, Timestamp]
 );
 

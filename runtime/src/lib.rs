@@ -25,6 +25,10 @@ include!(concat!(env!("OUT_DIR"), "/wasm_binary.rs"));
 
 extern crate alloc;
 
+// The FRAME macros below expect `vec!` and `Vec` in scope (also in no_std).
+#[allow(unused_imports)]
+use alloc::{vec, vec::Vec};
+
 pub mod apis;
 #[cfg(feature = "runtime-benchmarks")]
 mod benchmarks;
@@ -208,6 +212,8 @@ mod runtime {
     pub type Lending = pallet_lending;
     #[runtime::pallet_index(21)]
     pub type Backstop = pallet_backstop;
+    #[runtime::pallet_index(22)]
+    pub type Avatar = pallet_avatar;
 
     // EVM.
     #[runtime::pallet_index(30)]

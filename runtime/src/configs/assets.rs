@@ -6,6 +6,7 @@ use crate::{
     AccountId, AssetId, Balance, Balances, OracleFeeders, PoolAssets, Runtime, RuntimeEvent,
     Timestamp, EXISTENTIAL_DEPOSIT, MILLISECS_PER_SECOND, UNIT,
 };
+use alloc::vec;
 use frame_support::{
     ord_parameter_types, parameter_types,
     traits::{

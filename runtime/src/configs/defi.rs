@@ -29,7 +29,8 @@ impl pallet_lending::Config for Runtime {
     type Time = Timestamp;
     type GovernanceOrigin = EnsureRoot<AccountId>;
     type OnBadDebt = ();
-    type LiquidationPermission = ();
+    // Avatar positions are reserved for the backstop during its priority window.
+    type LiquidationPermission = crate::Avatar;
     type OnPositionChanged = ();
     type PalletId = LendingPalletId;
     type MaxPriceAge = LendingMaxPriceAge;
@@ -70,6 +71,41 @@ impl pallet_backstop::Config for Runtime {
     type MaxCandleSamples = ConstU32<64>;
     type MaxUserEntries = ConstU32<48>;
     type WeightInfo = pallet_backstop::weights::SubstrateWeight<Runtime>;
+    #[cfg(feature = "runtime-benchmarks")]
+    type BenchmarkHelper = benchmark_helpers::DefiBenchmarkHelper;
+}
+
+parameter_types! {
+    pub const AvatarPalletId: PalletId = PalletId(*b"bs/avatr");
+    /// Parameter changes that affect open positions apply 100 blocks after they are announced.
+    pub const AvatarParamsDelay: crate::BlockNumber = 100;
+}
+
+/// The backstop pool's account: the only account that may liquidate an avatar position
+/// directly in the market once the members' priority window has passed.
+pub struct BackstopPoolAccount;
+impl frame_support::traits::Get<AccountId> for BackstopPoolAccount {
+    fn get() -> AccountId {
+        crate::Backstop::account_id()
+    }
+}
+
+impl pallet_avatar::Config for Runtime {
+    type Lending = Lending;
+    type Oracle = OraclePrices;
+    type Time = Timestamp;
+    type Members = crate::Backstop;
+    type Score = crate::Backstop;
+    type Jar = crate::Backstop;
+    type PoolAccount = BackstopPoolAccount;
+    type StableAsset = StableAsset;
+    type GovernanceOrigin = EnsureRoot<AccountId>;
+    type ParamsDelay = AvatarParamsDelay;
+    type MaxPriceAge = LendingMaxPriceAge;
+    type MaxSeats = ConstU32<16>;
+    type MaxMarkets = ConstU32<64>;
+    type PalletId = AvatarPalletId;
+    type WeightInfo = pallet_avatar::weights::SubstrateWeight<Runtime>;
     #[cfg(feature = "runtime-benchmarks")]
     type BenchmarkHelper = benchmark_helpers::DefiBenchmarkHelper;
 }
@@ -131,6 +167,57 @@ pub mod benchmark_helpers {
             )
             .expect("benchmark prices are in range");
             feed(base, base_usd);
+        }
+    }
+
+    impl pallet_avatar::BenchmarkHelper<AccountId> for DefiBenchmarkHelper {
+        fn market(index: u32) -> (MarketId, AssetId) {
+            use backstop_primitives::LendingMarket;
+            use frame_support::traits::fungibles::Mutate;
+            let collateral = 2_000 + index;
+            let existing = pallet_lending::Markets::<Runtime>::iter()
+                .find(|(_, m)| m.loan_asset == USD && m.collateral_asset == collateral)
+                .map(|(id, _)| id);
+            let market = existing.unwrap_or_else(|| {
+                <Self as pallet_lending::BenchmarkHelper>::create_asset(collateral);
+                <Self as pallet_lending::BenchmarkHelper>::set_price(
+                    collateral,
+                    USD,
+                    FixedU128::from_u32(3_000),
+                );
+                <Self as pallet_backstop::BenchmarkHelper>::create_market(USD, collateral)
+            });
+            // Liquidity to borrow: 10^6 USD from a dedicated lender.
+            let lender: AccountId = PalletId(*b"bs/lendr").into_account_truncating();
+            let liquidity = 1_000_000 * 10u128.pow(18);
+            Assets::mint_into(USD, &lender, liquidity).expect("USD can be minted");
+            <Lending as LendingMarket<AccountId>>::supply(&lender, market, &lender, liquidity)
+                .expect("the lender can supply");
+            (market, collateral)
+        }
+
+        fn fund(asset: AssetId, who: &AccountId, amount: backstop_primitives::Balance) {
+            use frame_support::traits::fungibles::Mutate;
+            <Self as pallet_lending::BenchmarkHelper>::create_asset(asset);
+            Assets::mint_into(asset, who, amount).expect("benchmark funds can be minted");
+        }
+
+        fn set_collateral_price(collateral: AssetId, price: FixedU128) {
+            <Self as pallet_lending::BenchmarkHelper>::set_price(collateral, USD, price)
+        }
+
+        fn make_assigned_member(who: &AccountId, commitment: backstop_primitives::Balance) {
+            use frame_support::traits::fungibles::Mutate;
+            let seat = pallet_backstop::Seat {
+                member: who.clone(),
+                committed: commitment,
+                available: commitment,
+            };
+            pallet_backstop::Seats::<Runtime>::put(frame_support::BoundedVec::truncate_from(
+                alloc::vec![seat],
+            ));
+            Assets::mint_into(USD, &crate::Backstop::vault_account(), commitment)
+                .expect("the vault can hold the commitment");
         }
     }
 
