@@ -103,7 +103,10 @@ impl pallet_avatar::Config for Runtime {
     type ParamsDelay = AvatarParamsDelay;
     type MaxPriceAge = LendingMaxPriceAge;
     type MaxSeats = ConstU32<16>;
-    type MaxMarkets = ConstU32<64>;
+    /// Markets one avatar may hold positions in. Three score entries per market must fit
+    /// pallet-backstop's `MaxUserEntries` (48), and the benchmarks create this many markets
+    /// next to the genesis ones within pallet-lending's `MaxMarkets` (64).
+    type MaxMarkets = ConstU32<16>;
     type PalletId = AvatarPalletId;
     type WeightInfo = pallet_avatar::weights::SubstrateWeight<Runtime>;
     #[cfg(feature = "runtime-benchmarks")]
