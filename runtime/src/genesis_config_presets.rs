@@ -2,7 +2,8 @@
 //! accounts, the stable asset `USD` and the collaterals `ETH` and `BTC` with metadata and
 //! balances, oracle feeders and prices (ETH 3000 USD, BTC 60000 USD), a USD/ETH pool on the
 //! DEX with liquidity at the oracle price, the lending markets ETH/USD (lltv 77%) and
-//! BTC/USD (lltv 86%), and the backstop pool with its default parameters.
+//! BTC/USD (lltv 86%), and the backstop pool with its default parameters and a franchise
+//! with 1-hour epochs.
 
 use crate::{
     AccountId, AssetConversionConfig, AssetId, AssetsConfig, BackstopConfig, Balance,
@@ -55,6 +56,23 @@ pub fn dev_rate_model() -> JumpRateModel {
         slope1: FixedU128::from_rational(10, 100),
         kink: Perbill::from_percent(80),
         slope2: FixedU128::from_rational(300, 100),
+    }
+}
+
+/// The dev chain's franchise: short enough to watch (blocks come every 6 s with
+/// `scripts/run`): 1-hour epochs (600 blocks) with 4 seats, a 10-minute candle in 10
+/// samples, 5-minute assignment windows whose first half is the member's priority; bids of
+/// at least 1 USD and commitments of at least 100 USD.
+pub fn dev_franchise_params() -> pallet_backstop::FranchiseParams {
+    pallet_backstop::FranchiseParams {
+        epoch_length: 600,
+        seats: 4,
+        ending_period: 100,
+        candle_samples: 10,
+        window_length: 50,
+        priority_period: 25,
+        min_bid: whole(18),
+        min_commitment: 100 * whole(18),
     }
 }
 
@@ -206,7 +224,8 @@ pub fn development_config_genesis() -> Value {
                 .collect(),
         },
         backstop: BackstopConfig {
-            params: pallet_backstop::PoolParams::default()
+            params: pallet_backstop::PoolParams::default(),
+            franchise: dev_franchise_params(),
         },
     })
 }

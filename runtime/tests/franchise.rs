@@ -1,0 +1,114 @@
+//! The franchise and the reward jar on the dev chain: accounts bid for seats, win them at the
+//! epoch boundary and pay the lowest winning bid into the jar; a user who borrows through
+//! an avatar earns score and claims the jar's income as it streams over the next epoch.
+
+mod common;
+
+use backstop_runtime::{
+    genesis_config_presets::{dev_franchise_params, whole, ETH, ETH_USD_MARKET, USD},
+    Assets, Avatar, Backstop, Oracle, RuntimeOrigin,
+};
+use common::{account, dev_ext, run_block};
+use frame_support::{assert_noop, assert_ok, traits::fungibles::Inspect};
+use sp_keyring::Sr25519Keyring::{Alice, Bob, Charlie, Dave, Eve};
+use sp_runtime::{BoundedVec, FixedU128};
+
+const T0: u64 = 1_800_000_000_000;
+const BLOCK_MS: u64 = 6_000;
+
+fn usd(n: u128) -> u128 {
+    n * whole(18)
+}
+
+/// Runs blocks `from..=to` with 6-second timestamps, feeding fresh prices every 100 blocks.
+fn run_blocks(from: u32, to: u32) {
+    for n in from..=to {
+        run_block(n, T0 + u64::from(n) * BLOCK_MS);
+        if n % 100 == 0 {
+            assert_ok!(Oracle::feed_values(
+                RuntimeOrigin::signed(account(Alice)),
+                BoundedVec::truncate_from(vec![(ETH, FixedU128::from_u32(3_000))]),
+            ));
+        }
+    }
+}
+
+#[test]
+fn bidders_win_seats_pay_the_jar_and_an_avatar_user_claims_the_income() {
+    dev_ext().execute_with(|| {
+        let params = dev_franchise_params();
+        let epoch = params.epoch_length;
+        run_blocks(1, 2);
+
+        // A borrower routes through an avatar: the avatar's debt and collateral earn score.
+        let user = account(Dave);
+        assert_ok!(backstop_runtime::Lending::supply(
+            RuntimeOrigin::signed(account(Eve)),
+            ETH_USD_MARKET,
+            usd(100_000)
+        ));
+        assert_ok!(Avatar::supply_collateral(
+            RuntimeOrigin::signed(user.clone()),
+            ETH_USD_MARKET,
+            whole(18)
+        ));
+        assert_ok!(Avatar::borrow(
+            RuntimeOrigin::signed(user.clone()),
+            ETH_USD_MARKET,
+            usd(1_000)
+        ));
+
+        // Two bidders for four seats: both win and both pay the lowest winning bid.
+        let (bob, charlie) = (account(Bob), account(Charlie));
+        let (bob_usd, charlie_usd) = (Assets::balance(USD, &bob), Assets::balance(USD, &charlie));
+        assert_ok!(Backstop::bid(
+            RuntimeOrigin::signed(bob.clone()),
+            usd(30),
+            usd(1_000)
+        ));
+        assert_ok!(Backstop::bid(
+            RuntimeOrigin::signed(charlie.clone()),
+            usd(20),
+            usd(500)
+        ));
+        assert_noop!(
+            Backstop::bid(RuntimeOrigin::signed(account(Eve)), 0, usd(500)),
+            pallet_backstop::Error::<backstop_runtime::Runtime>::BidTooLow
+        );
+
+        // The epoch boundary settles the auction.
+        run_blocks(3, epoch + 1);
+        let franchise = Backstop::current_franchise();
+        let mut members: Vec<_> = franchise.seats.iter().map(|s| s.member.clone()).collect();
+        members.sort();
+        let mut expected = vec![bob.clone(), charlie.clone()];
+        expected.sort();
+        assert_eq!(members, expected);
+        // Each paid 20 USD and committed its liquidity.
+        assert_eq!(Assets::balance(USD, &bob), bob_usd - usd(20) - usd(1_000));
+        assert_eq!(
+            Assets::balance(USD, &charlie),
+            charlie_usd - usd(20) - usd(500)
+        );
+        // Every position is assigned to one of them.
+        let assigned = Backstop::assignment(ETH_USD_MARKET, &Avatar::avatar_account(user.clone()));
+        assert!(matches!(
+            assigned.assignee,
+            backstop_primitives::Assignee::Member(ref m) if m == &bob || m == &charlie
+        ));
+
+        // The 40 USD of auction income streams over the next epoch to the users by score;
+        // the avatar user is the only one, so after the stream he can claim all of it but
+        // rounding dust.
+        run_blocks(epoch + 2, 3 * epoch + 2);
+        let claimable = Backstop::claimable(&user);
+        assert!(
+            claimable > usd(40) - 1_000_000 && claimable <= usd(40),
+            "{claimable}"
+        );
+        let before = Assets::balance(USD, &user);
+        assert_ok!(Backstop::claim(RuntimeOrigin::signed(user.clone())));
+        assert_eq!(Assets::balance(USD, &user), before + claimable);
+        assert_eq!(Backstop::claimable(&user), 0);
+    });
+}
