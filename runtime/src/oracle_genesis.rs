@@ -89,7 +89,7 @@ pub mod pallet {
                     asset,
                     TimestampedValue {
                         value: *price,
-                        timestamp: timestamp.clone(),
+                        timestamp,
                     },
                 );
             }

@@ -9,7 +9,7 @@ use backstop_runtime::{
     Assets, Avatar, Backstop, Oracle, RuntimeOrigin,
 };
 use common::{account, dev_ext, run_block};
-use frame_support::{assert_noop, assert_ok, traits::fungibles::Inspect};
+use frame_support::{assert_noop, assert_ok};
 use sp_keyring::Sr25519Keyring::{Alice, Bob, Charlie, Dave, Eve};
 use sp_runtime::{BoundedVec, FixedU128};
 
