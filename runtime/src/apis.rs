@@ -28,9 +28,9 @@ use sp_version::RuntimeVersion;
 /// The id under which pallet-oracle answers `OracleApi` (this runtime has one oracle).
 pub const ORACLE_PROVIDER_ID: u8 = 0;
 
-/// A price as the oracle stores it: one whole unit of the asset in US dollars, and the
+/// A price as pallet-oracle stores it: US dollars per *whole* unit of the asset, and the
 /// time (ms) it was fed.
-pub type OraclePrice = TimestampedValue<FixedU128, u64>;
+pub type FedPrice = TimestampedValue<FixedU128, u64>;
 
 pallet_revive::impl_runtime_apis_plus_revive_traits!(
     Runtime,
@@ -198,16 +198,16 @@ pallet_revive::impl_runtime_apis_plus_revive_traits!(
         }
     }
 
-    impl pallet_oracle_runtime_api::OracleApi<Block, u8, AssetId, OraclePrice> for Runtime {
-        fn get_value(provider_id: u8, key: AssetId) -> Option<OraclePrice> {
+    impl pallet_oracle_runtime_api::OracleApi<Block, u8, AssetId, FedPrice> for Runtime {
+        fn get_value(provider_id: u8, key: AssetId) -> Option<FedPrice> {
             (provider_id == ORACLE_PROVIDER_ID).then(|| Oracle::get(&key)).flatten()
         }
 
-        fn get_all_values(provider_id: u8) -> Vec<(AssetId, Option<OraclePrice>)> {
+        fn get_all_values(provider_id: u8) -> Vec<(AssetId, Option<FedPrice>)> {
             if provider_id != ORACLE_PROVIDER_ID {
                 return Vec::new();
             }
-            <Oracle as DataProviderExtended<AssetId, OraclePrice>>::get_all_values().collect()
+            <Oracle as DataProviderExtended<AssetId, FedPrice>>::get_all_values().collect()
         }
     }
 
