@@ -11,8 +11,9 @@
 //! - Hooks a lending market offers its neighbours: [`OnBadDebt`], [`LiquidationPermission`],
 //!   [`OnPositionChanged`]. Each has a `()` implementation that does nothing (or allows all).
 //! - What the backstop offers the avatar pallet: [`BackstopMembers`] (who may act on a
-//!   position now, the members' committed liquidity), [`ScoreHook`] (balance changes and
-//!   slashing for the user score) and [`RewardJar`] (the users' share of liquidation gains).
+//!   position now, the members' committed liquidity), [`BackstopPool`] (the pool as the
+//!   liquidator of last resort), [`ScoreHook`] (balance changes and slashing for the user
+//!   score) and [`RewardJar`] (the users' share of liquidation gains).
 //!
 //! All balances are in an asset's smallest unit; prices are `FixedU128`; times are Unix
 //! milliseconds.
@@ -347,7 +348,11 @@ pub enum Assignee<AccountId> {
 /// from the epoch's first block; the position's seat for a window is
 /// `hash(market, position, window) mod seats`, skipping members whose committed liquidity is
 /// exhausted. The assigned member alone may act during the window's first `priority` blocks
-/// (up to `priority_end`); after that the pool may act as well.
+/// (up to `priority_end`); after that the pool may act as well. The avatar pallet combines this
+/// with its per-market liquidation clock: the pool may liquidate an avatar position once the
+/// position has been liquidatable for the market's priority window *and* the current window's
+/// priority has passed (so a member that just rotated in is never pre-empted at once), or at
+/// once when the assignee is [`Assignee::Pool`].
 #[derive(Clone, PartialEq, Eq, Debug, Encode, Decode, MaxEncodedLen, TypeInfo)]
 pub struct Assignment<AccountId, BlockNumber> {
     /// The member assigned to the position for this window, or the pool.
@@ -428,6 +433,38 @@ impl<AccountId, BlockNumber: Default> BackstopMembers<AccountId, BlockNumber> fo
     }
 }
 
+/// The backstop pool as the avatar pallet sees it: the liquidator of last resort for avatar
+/// positions once the members' priority is over. The avatar pallet runs the liquidation (it
+/// keeps the cushion ledger); the pool pays in the stable asset and books the collateral.
+///
+/// Amounts are in smallest units: `draw_stable`/`return_stable` in the backstop's stable
+/// asset, `seized` in the collateral asset. Calls happen inside the avatar pallet's
+/// dispatchable, so a failure anywhere rolls every step back.
+pub trait BackstopPool<AccountId> {
+    /// The pool's account: collateral a pool liquidation seizes is paid to it.
+    fn account() -> AccountId;
+
+    /// The pool pays `amount` of its stable asset to `to` for a liquidation (recalling stable
+    /// it lent out first if its idle reserve is short). Fails, changing nothing, if the pool
+    /// holds less.
+    fn draw_stable(amount: Balance, to: &AccountId) -> DispatchResult;
+
+    /// `from` pays back `amount` of stable drawn with [`Self::draw_stable`] and not spent.
+    fn return_stable(from: &AccountId, amount: Balance) -> DispatchResult;
+
+    /// The pool's account received `seized` of `borrower`'s collateral in `market` for `paid`
+    /// stable (everything the liquidation cost the pool). Books the collateral in the pool's
+    /// holdings and pays `caller`, the keeper that triggered the liquidation, its fee out of
+    /// the gain. Returns the fee paid, in collateral units.
+    fn book_liquidation(
+        caller: &AccountId,
+        market: MarketId,
+        borrower: &AccountId,
+        paid: Balance,
+        seized: Balance,
+    ) -> Result<Balance, DispatchError>;
+}
+
 /// Which balance of a position a score entry counts.
 #[derive(
     Clone,
@@ -475,7 +512,8 @@ impl<AccountId> ScoreHook<AccountId> for () {
 /// The users' reward jar: where the avatar pallet pays the users' share of a liquidation's
 /// gain. Amounts are in smallest units of the backstop's stable asset.
 pub trait RewardJar<AccountId> {
-    /// The governance-set share of a liquidation's gain that goes to the jar.
+    /// The governance-set share of a liquidation's gain that goes to the jar (the default for
+    /// markets that do not set their own).
     fn user_share() -> Perbill;
 
     /// `from` pays `amount` of the stable asset into the jar; it is streamed to the users by

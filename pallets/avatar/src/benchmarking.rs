@@ -1,8 +1,10 @@
 //! Benchmarks of every call, on their worst paths: user actions that untop a cushion first
 //! (a borrow back from the market and a return to the member's commitment), a repayment that
-//! pays a provider and the market, a top-up, a liquidation that consumes a cushion and repays
-//! market debt and pays the jar, a sync that finds an outside change and starts an episode,
-//! a delayed parameter change, and `leave` over `m` markets.
+//! pays a provider and the market, a top-up, a sync that finds an outside change and starts
+//! an episode, a delayed parameter change, and `leave` over `m` markets. Liquidations have
+//! two routes each, charged at the heavier: a member's or the pool's liquidation that
+//! consumes (buys back) a cushion, repays market debt and pays the jar, and a partial one
+//! that goes through the market's own liquidation (`*_in_market`).
 
 use super::*;
 use crate::pallet::*;
@@ -176,6 +178,54 @@ mod benchmarks {
         #[extrinsic_call]
         _(RawOrigin::Signed(member), market, user.clone(), DEBT);
         assert!(Positions::<T>::get(market, &user).is_some_and(|p| p.cushion.is_empty()));
+    }
+
+    #[benchmark]
+    fn liquidate_in_market() {
+        let (user, market, collateral, member) = in_band::<T>(false);
+        // Debt at 110 % of capacity: the market sees the position unhealthy too, and a
+        // partial liquidation goes through the market's own liquidation.
+        price_for::<T>(market, collateral, FixedU128::from_rational(110, 100));
+        #[extrinsic_call]
+        liquidate(RawOrigin::Signed(member), market, user.clone(), DEBT / 4);
+        assert!(Positions::<T>::get(market, &user).is_some_and(|p| p.episode.is_some()));
+    }
+
+    #[benchmark]
+    fn pool_liquidate() {
+        let (user, market, collateral, _) = topped_up::<T>(false);
+        T::BenchmarkHelper::fund_pool(10 * DEBT);
+        // Debt at 105 % of capacity, seen by a sync; then the members' priority passes.
+        price_for::<T>(market, collateral, FixedU128::from_rational(105, 100));
+        assert!(Pallet::<T>::do_sync(market, &user).is_ok());
+        let avatar = Pallet::<T>::avatar_of(&user);
+        T::BenchmarkHelper::pass_window_priority(
+            market,
+            &avatar,
+            Pallet::<T>::params(market).priority_window,
+        );
+        let keeper: T::AccountId = account("keeper", 0, 0);
+        #[extrinsic_call]
+        _(RawOrigin::Signed(keeper), market, user.clone(), DEBT);
+        assert!(Positions::<T>::get(market, &user).is_some_and(|p| p.cushion.is_empty()));
+    }
+
+    #[benchmark]
+    fn pool_liquidate_in_market() {
+        let (user, market, collateral, _) = in_band::<T>(false);
+        T::BenchmarkHelper::fund_pool(10 * DEBT);
+        price_for::<T>(market, collateral, FixedU128::from_rational(110, 100));
+        assert!(Pallet::<T>::do_sync(market, &user).is_ok());
+        let avatar = Pallet::<T>::avatar_of(&user);
+        T::BenchmarkHelper::pass_window_priority(
+            market,
+            &avatar,
+            Pallet::<T>::params(market).priority_window,
+        );
+        let keeper: T::AccountId = account("keeper", 0, 0);
+        #[extrinsic_call]
+        pool_liquidate(RawOrigin::Signed(keeper), market, user.clone(), DEBT / 4);
+        assert!(Positions::<T>::get(market, &user).is_some_and(|p| p.episode.is_some()));
     }
 
     #[benchmark]

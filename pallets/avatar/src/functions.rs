@@ -16,7 +16,10 @@ use sp_arithmetic::{
     traits::{Saturating, Zero},
     FixedPointNumber, FixedU128, Perbill, Rounding,
 };
-use sp_runtime::{traits::AccountIdConversion, DispatchError, DispatchResult};
+use sp_runtime::{
+    traits::{AccountIdConversion, BlakeTwo256, Hash},
+    DispatchError, DispatchResult,
+};
 
 /// `a · b / c`, rounded as asked; `None` on a zero divisor or if the result overflows.
 pub(crate) fn mul_div(a: u128, b: u128, c: u128, rounding: Rounding) -> Option<u128> {
@@ -49,9 +52,13 @@ pub(crate) fn debt_backstop<T: Config>(
 }
 
 impl<T: Config> Pallet<T> {
-    /// `user`'s avatar account: the keyless `PalletId` sub-account of the user.
+    /// `user`'s avatar account: the keyless `PalletId` sub-account of
+    /// `blake2_256(("avatar", user))`. Hashing first keeps every byte of the user's id in the
+    /// part that survives truncation to the account id's length (with 32-byte ids, 20 bytes
+    /// of the hash follow `"modl"` and the pallet id).
     pub fn avatar_of(user: &T::AccountId) -> T::AccountId {
-        T::PalletId::get().into_sub_account_truncating(user)
+        let entropy = BlakeTwo256::hash_of(&(b"avatar", user));
+        T::PalletId::get().into_sub_account_truncating(entropy.0)
     }
 
     /// `user`'s avatar, created (with a provider reference, so it may hold any asset) on
@@ -61,7 +68,7 @@ impl<T: Config> Pallet<T> {
             return Ok(avatar);
         }
         let avatar = Self::avatar_of(user);
-        // A truncated sub-account could in principle equal another user's avatar.
+        // Two users' truncated hashes could in principle meet: refuse rather than share.
         ensure!(
             !UserOf::<T>::contains_key(&avatar),
             Error::<T>::AvatarCollision
@@ -256,6 +263,7 @@ impl<T: Config> Pallet<T> {
     ) -> DispatchResult {
         let market_position = T::Lending::position(market, avatar)?;
         position.recorded = shares_of(&market_position);
+        Self::write_off_stranded_cushion(market, user, &market_position, &mut position)?;
         Self::refresh_episode(market, user, info, &mut position, &market_position, false)?;
         let debt = debt_backstop::<T>(&market_position, &position)?;
         T::Score::on_balance_changed(user, market, Side::Supply, market_position.supply_assets);
@@ -264,6 +272,39 @@ impl<T: Config> Pallet<T> {
         Self::track_market(user, market)?;
         Positions::<T>::insert(market, user, position);
         Ok(())
+    }
+
+    /// A cushion on a position with no collateral and no market debt can never be repaid (a
+    /// liquidation took all the collateral): it is written off, the providers' loss.
+    fn write_off_stranded_cushion(
+        market: MarketId,
+        user: &T::AccountId,
+        market_position: &PositionInfo,
+        position: &mut PositionOf<T>,
+    ) -> DispatchResult {
+        let total = position.total_cushion();
+        if total.is_zero()
+            || !market_position.collateral.is_zero()
+            || !market_position.borrow_shares.is_zero()
+        {
+            return Ok(());
+        }
+        for (member, amount) in position.cushion.iter() {
+            Self::deposit_event(Event::CushionWrittenOff {
+                market,
+                user: user.clone(),
+                member: member.clone(),
+                amount: *amount,
+            });
+        }
+        position.cushion = Default::default();
+        Cushions::<T>::try_mutate(market, |t| -> DispatchResult {
+            t.written_off = t
+                .written_off
+                .checked_add(total)
+                .ok_or(Error::<T>::Overflow)?;
+            Ok(())
+        })
     }
 
     /// Adds `market` to the markets `user`'s avatar has a record in.

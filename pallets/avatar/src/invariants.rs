@@ -3,7 +3,7 @@
 //! - Every avatar maps to one user and back: `UserOf[AvatarOf[u]] = u`, the avatar is the
 //!   user's derived sub-account, and both maps have the same size.
 //! - Per market, the cushions recorded on positions add up to the cushion paid in minus what
-//!   was returned and what liquidations consumed.
+//!   was returned, what liquidations consumed and what was written off.
 //! - Every position record belongs to a user with an avatar, is listed in its `MarketsOf`,
 //!   and has no provider with a zero cushion.
 
@@ -48,9 +48,13 @@ impl<T: Config> Pallet<T> {
                 .paid_in
                 .checked_sub(totals.returned)
                 .and_then(|x| x.checked_sub(totals.consumed))
-                .ok_or("more cushion returned and consumed than paid in")?;
+                .and_then(|x| x.checked_sub(totals.written_off))
+                .ok_or("more cushion returned, consumed and written off than paid in")?;
             if recorded.remove(&market).unwrap_or(0) != expected {
-                return Err("cushions recorded differ from paid in − returned − consumed".into());
+                return Err(
+                    "cushions recorded differ from paid in − returned − consumed − written off"
+                        .into(),
+                );
             }
         }
         if recorded.values().any(|c| *c != 0) {

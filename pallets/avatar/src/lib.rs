@@ -85,6 +85,7 @@ mod cushion;
 mod functions;
 #[cfg(any(feature = "try-runtime", test))]
 mod invariants;
+mod liquidation;
 mod params;
 mod permission;
 #[cfg(test)]
@@ -117,6 +118,15 @@ pub trait BenchmarkHelper<AccountId> {
     /// Makes `who` the member assigned to every position, with `commitment` of committed
     /// liquidity.
     fn make_assigned_member(who: &AccountId, commitment: backstop_primitives::Balance);
+    /// Gives the backstop pool `amount` of the stable asset it may pay liquidations with.
+    fn fund_pool(amount: backstop_primitives::Balance);
+    /// Moves to a block at least `blocks` after the current one at which the franchise
+    /// window's priority period for `position` in `market` has passed.
+    fn pass_window_priority(
+        market: backstop_primitives::MarketId,
+        position: &AccountId,
+        blocks: u32,
+    );
 }
 
 // The FRAME macros expand code that uses `expect` (on values they have just constructed); the
@@ -126,10 +136,14 @@ pub trait BenchmarkHelper<AccountId> {
 pub mod pallet {
     use super::*;
     use backstop_primitives::{
-        AssetId, BackstopMembers, Balance, LendingMarket, MarketId, Moment, PriceOracle, RewardJar,
-        ScoreHook,
+        AssetId, BackstopMembers, BackstopPool, Balance, LendingMarket, MarketId, Moment,
+        PriceOracle, RewardJar, ScoreHook,
     };
-    use frame_support::{pallet_prelude::*, traits::UnixTime, PalletId};
+    use frame_support::{
+        pallet_prelude::*,
+        traits::{fungibles, UnixTime},
+        PalletId,
+    };
     use frame_system::pallet_prelude::*;
 
     #[pallet::pallet]
@@ -155,9 +169,13 @@ pub mod pallet {
         /// The reward jar that receives `user_share` of a liquidation's gain.
         type Jar: RewardJar<Self::AccountId>;
 
-        /// The backstop pool's account: the only one that may liquidate an avatar position
-        /// directly in the market, after the member's priority window.
-        type PoolAccount: Get<Self::AccountId>;
+        /// The backstop pool: the liquidator of avatar positions once the members' priority
+        /// is over.
+        type Pool: BackstopPool<Self::AccountId>;
+
+        /// The assets the market's positions are made of: an avatar that liquidates itself
+        /// through the market passes the collateral on with it.
+        type Assets: fungibles::Mutate<Self::AccountId, AssetId = AssetId, Balance = Balance>;
 
         /// The backstop's stable asset: members' commitments are in it, so top-ups and member
         /// liquidations are only possible in markets that lend it.
@@ -266,6 +284,14 @@ pub mod pallet {
             user: T::AccountId,
             market: MarketId,
             action: UserAction,
+            amount: Balance,
+        },
+        /// `user`'s position in `market` has no collateral and no market debt left: `amount`
+        /// of `member`'s cushion cannot be repaid and is written off.
+        CushionWrittenOff {
+            market: MarketId,
+            user: T::AccountId,
+            member: T::AccountId,
             amount: Balance,
         },
         /// `member` topped up `user`'s position with `amount`; the position's cushion is now
@@ -391,6 +417,13 @@ pub mod pallet {
         BigPositionOutOfBounds,
         /// `priority_window` outside 1 ..= `MAX_PRIORITY_WINDOW` blocks.
         PriorityWindowOutOfBounds,
+        /// `user_share` above `MAX_USER_SHARE`.
+        UserShareOutOfBounds,
+        /// The members' priority on the position is not over: the pool may not liquidate it
+        /// yet.
+        PriorityNotPassed,
+        /// The liquidation is too small to pay any collateral.
+        DustAmount,
         /// An arithmetic overflow.
         Overflow,
     }
@@ -403,6 +436,7 @@ pub mod pallet {
                 ParamError::MinTopup => Error::MinTopupOutOfBounds,
                 ParamError::BigPosition => Error::BigPositionOutOfBounds,
                 ParamError::PriorityWindow => Error::PriorityWindowOutOfBounds,
+                ParamError::UserShare => Error::UserShareOutOfBounds,
             }
         }
     }
@@ -501,7 +535,7 @@ pub mod pallet {
         /// assigned member, paid from the caller's committed liquidity, for collateral at the
         /// market's LIF.
         #[pallet::call_index(8)]
-        #[pallet::weight(T::WeightInfo::liquidate())]
+        #[pallet::weight(T::WeightInfo::liquidate().max(T::WeightInfo::liquidate_in_market()))]
         pub fn liquidate(
             origin: OriginFor<T>,
             market: MarketId,
@@ -509,7 +543,12 @@ pub mod pallet {
             amount: Balance,
         ) -> DispatchResult {
             let member = ensure_signed(origin)?;
-            Self::do_liquidate(&member, market, &user, amount)
+            Self::do_liquidate(
+                liquidation::Liquidator::Member(member),
+                market,
+                &user,
+                amount,
+            )
         }
 
         /// Sync `user`'s position in `market` (anyone): report changes made outside the
@@ -534,6 +573,30 @@ pub mod pallet {
             T::GovernanceOrigin::ensure_origin(origin)?;
             Self::do_set_params(market, params)
         }
+
+        /// Have the backstop pool liquidate `amount` (loan units) of `user`'s `debt_backstop`
+        /// in `market` once the members' priority is over (anyone may call: the caller is the
+        /// keeper and earns the pool's `caller_fee` of the gain). The pool buys back the whole
+        /// cushion it consumes at par, repays market debt, pays the jar's share and receives
+        /// collateral worth `amount · LIF`.
+        #[pallet::call_index(11)]
+        #[pallet::weight(
+            T::WeightInfo::pool_liquidate().max(T::WeightInfo::pool_liquidate_in_market())
+        )]
+        pub fn pool_liquidate(
+            origin: OriginFor<T>,
+            market: MarketId,
+            user: T::AccountId,
+            amount: Balance,
+        ) -> DispatchResult {
+            let keeper = ensure_signed(origin)?;
+            Self::do_liquidate(
+                liquidation::Liquidator::Pool { keeper },
+                market,
+                &user,
+                amount,
+            )
+        }
     }
 
     #[pallet::view_functions]
@@ -541,6 +604,12 @@ pub mod pallet {
         /// `user`'s avatar account (whether or not it exists yet).
         pub fn avatar_account(user: T::AccountId) -> T::AccountId {
             Self::avatar_of(&user)
+        }
+
+        /// Whether the backstop pool may liquidate `user`'s position in `market` now (the
+        /// members' priority is over).
+        pub fn pool_may_liquidate(market: MarketId, user: T::AccountId) -> bool {
+            Self::priority_passed(market, &user)
         }
 
         /// `user`'s `debt_backstop` in `market` (market debt plus cushion), in loan units.

@@ -65,9 +65,11 @@ pub struct AvatarParams {
     /// Blocks after a position became liquidatable during which only its assigned member(s)
     /// may liquidate; after it, the backstop pool. 1 ..= [`AvatarParams::MAX_PRIORITY_WINDOW`].
     pub priority_window: u32,
-    /// Share of a liquidator's gain (collateral received minus value paid) sent to the reward
-    /// jar; ≤ 100 %.
-    pub user_share: Perbill,
+    /// Share of a liquidator's gain (collateral value received minus debt removed) sent to
+    /// the reward jar; ≤ [`AvatarParams::MAX_USER_SHARE`]. `None`: the jar's default share
+    /// (pallet-backstop's `SharingParams::user_share`), so one governance call sets it for
+    /// every market that has no reason to differ.
+    pub user_share: Option<Perbill>,
 }
 
 impl AvatarParams {
@@ -83,6 +85,9 @@ impl AvatarParams {
     pub const MAX_MIN_TOPUP: Perbill = Perbill::from_percent(50);
     /// Longest priority window, in blocks (one week of 6 s blocks).
     pub const MAX_PRIORITY_WINDOW: u32 = 100_800;
+    /// Largest `user_share`: 50 % of the liquidator's gain (the bound pallet-backstop puts on
+    /// its default).
+    pub const MAX_USER_SHARE: Perbill = Perbill::from_percent(50);
 
     /// Checks every field against its hard bound.
     pub fn validate(&self) -> Result<(), ParamError> {
@@ -100,6 +105,9 @@ impl AvatarParams {
         }
         if !(1..=Self::MAX_PRIORITY_WINDOW).contains(&self.priority_window) {
             return Err(ParamError::PriorityWindow);
+        }
+        if self.user_share.is_some_and(|s| s > Self::MAX_USER_SHARE) {
+            return Err(ParamError::UserShare);
         }
         Ok(())
     }
@@ -119,7 +127,7 @@ impl AvatarParams {
 impl Default for AvatarParams {
     /// Cushion mode, 3 pp margin, 10 % band, 2.5 % minimum top-up, big above 10^12 loan units
     /// (one million tokens of 6 decimals), 600-block priority window (1 h of 6 s blocks),
-    /// 50 % of the gain to the jar.
+    /// the jar's default `user_share`.
     fn default() -> Self {
         Self {
             mode: Mode::Cushion,
@@ -128,7 +136,7 @@ impl Default for AvatarParams {
             min_topup: Perbill::from_parts(25_000_000),
             big_position: 1_000_000_000_000,
             priority_window: 600,
-            user_share: Perbill::from_percent(50),
+            user_share: None,
         }
     }
 }
@@ -146,6 +154,8 @@ pub enum ParamError {
     BigPosition,
     /// `priority_window` outside 1 ..= `MAX_PRIORITY_WINDOW`.
     PriorityWindow,
+    /// `user_share` above `MAX_USER_SHARE`.
+    UserShare,
 }
 
 /// A parameter change waiting for its activation block.
@@ -286,4 +296,7 @@ pub struct CushionTotals {
     pub returned: Balance,
     /// Consumed by liquidations (paid to the liquidator in collateral).
     pub consumed: Balance,
+    /// Written off: cushion left on a position that has no collateral and no market debt
+    /// (the providers' loss, like a market's bad debt).
+    pub written_off: Balance,
 }

@@ -52,6 +52,9 @@ pub trait WeightInfo {
 	fn leave(m: u32, ) -> Weight;
 	fn top_up() -> Weight;
 	fn liquidate() -> Weight;
+	fn pool_liquidate() -> Weight;
+	fn liquidate_in_market() -> Weight;
+	fn pool_liquidate_in_market() -> Weight;
 	fn sync() -> Weight;
 	fn set_params() -> Weight;
 }
@@ -604,6 +607,33 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 			.saturating_add(T::DbWeight::get().reads(40_u64))
 			.saturating_add(T::DbWeight::get().writes(32_u64))
 	}
+	fn pool_liquidate() -> Weight {
+		// Proof Size summary in bytes:
+		//  Measured:  `5247`
+		//  Estimated: `18798`
+		// Minimum execution time: 1_839_116_000 picoseconds.
+		Weight::from_parts(1_904_843_000, 18798)
+			.saturating_add(T::DbWeight::get().reads(40_u64))
+			.saturating_add(T::DbWeight::get().writes(32_u64))
+	}
+	fn liquidate_in_market() -> Weight {
+		// Proof Size summary in bytes:
+		//  Measured:  `5247`
+		//  Estimated: `18798`
+		// Minimum execution time: 1_839_116_000 picoseconds.
+		Weight::from_parts(1_904_843_000, 18798)
+			.saturating_add(T::DbWeight::get().reads(40_u64))
+			.saturating_add(T::DbWeight::get().writes(32_u64))
+	}
+	fn pool_liquidate_in_market() -> Weight {
+		// Proof Size summary in bytes:
+		//  Measured:  `5247`
+		//  Estimated: `18798`
+		// Minimum execution time: 1_839_116_000 picoseconds.
+		Weight::from_parts(1_904_843_000, 18798)
+			.saturating_add(T::DbWeight::get().reads(40_u64))
+			.saturating_add(T::DbWeight::get().writes(32_u64))
+	}
 	/// Storage: `Lending::Markets` (r:1 w:0)
 	/// Proof: `Lending::Markets` (`max_values`: None, `max_size`: Some(164), added: 2639, mode: `MaxEncodedLen`)
 	/// Storage: `Avatar::Pending` (r:1 w:0)
@@ -709,6 +739,21 @@ impl WeightInfo for () {
 			.saturating_add(RocksDbWeight::get().writes(33_u64))
 	}
 	fn liquidate() -> Weight {
+		Weight::from_parts(1_904_843_000, 18798)
+			.saturating_add(RocksDbWeight::get().reads(40_u64))
+			.saturating_add(RocksDbWeight::get().writes(32_u64))
+	}
+	fn pool_liquidate() -> Weight {
+		Weight::from_parts(1_904_843_000, 18798)
+			.saturating_add(RocksDbWeight::get().reads(40_u64))
+			.saturating_add(RocksDbWeight::get().writes(32_u64))
+	}
+	fn liquidate_in_market() -> Weight {
+		Weight::from_parts(1_904_843_000, 18798)
+			.saturating_add(RocksDbWeight::get().reads(40_u64))
+			.saturating_add(RocksDbWeight::get().writes(32_u64))
+	}
+	fn pool_liquidate_in_market() -> Weight {
 		Weight::from_parts(1_904_843_000, 18798)
 			.saturating_add(RocksDbWeight::get().reads(40_u64))
 			.saturating_add(RocksDbWeight::get().writes(32_u64))

@@ -411,8 +411,10 @@ pub mod pallet {
             out: Balance,
             fee: Balance,
         },
-        /// The pool liquidated `borrower` in `market`: paid `repaid` stable, received `seized`
-        /// collateral, of which `caller_fee` went to `caller`.
+        /// The pool liquidated `borrower` in `market` (directly, or an avatar position through
+        /// the avatar pallet): paid `repaid` stable (for an avatar position: everything the
+        /// liquidation cost, cushion bought back and the jar's share included), received
+        /// `seized` collateral, of which `caller_fee` went to `caller`.
         Liquidated {
             caller: T::AccountId,
             market: MarketId,
@@ -851,6 +853,27 @@ pub mod pallet {
             from: &T::AccountId,
         ) -> DispatchResult {
             Self::do_return_to_commitment(member, amount, from)
+        }
+    }
+
+    impl<T: Config> backstop_primitives::BackstopPool<T::AccountId> for Pallet<T> {
+        fn account() -> T::AccountId {
+            Self::account_id()
+        }
+        fn draw_stable(amount: Balance, to: &T::AccountId) -> DispatchResult {
+            Self::draw_for_liquidation(amount, to)
+        }
+        fn return_stable(from: &T::AccountId, amount: Balance) -> DispatchResult {
+            Self::return_from_liquidation(from, amount)
+        }
+        fn book_liquidation(
+            caller: &T::AccountId,
+            market: MarketId,
+            borrower: &T::AccountId,
+            paid: Balance,
+            seized: Balance,
+        ) -> Result<Balance, DispatchError> {
+            Self::book_liquidation(caller, market, borrower, paid, seized)
         }
     }
 

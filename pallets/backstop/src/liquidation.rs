@@ -1,6 +1,13 @@
 //! The pool liquidates lending positions: it pays the debt in the stable asset (recalling
 //! lent stable first if needed) and receives the collateral at the market's liquidation
 //! incentive. The keeper that triggered it earns `caller_fee_bps` of the gain, in collateral.
+//!
+//! Two paths share the books: [`liquidate`](Pallet::liquidate) for positions the market lets
+//! anyone liquidate (every position that is not an avatar's), and the avatar pallet's pool
+//! liquidation of avatar positions after the members' priority, through
+//! [`BackstopPool`](backstop_primitives::BackstopPool): the avatar pallet draws the stable it
+//! needs ([`Pallet::draw_for_liquidation`]), runs the liquidation (it keeps the cushion
+//! ledger) and hands the collateral back to be booked ([`Pallet::book_liquidation`]).
 
 use crate::{
     curve::BPS,
@@ -17,7 +24,7 @@ use frame_support::{
     },
 };
 use sp_arithmetic::{traits::Zero, FixedPointNumber, FixedU128, Rounding};
-use sp_runtime::DispatchResult;
+use sp_runtime::{DispatchError, DispatchResult};
 
 impl<T: Config> Pallet<T> {
     /// The pool seizes `seized` collateral of `borrower`'s unhealthy position in `market`.
@@ -33,14 +40,8 @@ impl<T: Config> Pallet<T> {
             info.loan_asset == T::StableAsset::get(),
             Error::<T>::NotStableMarket
         );
-        let asset = info.collateral_asset;
-        let price = Self::fresh_price(asset)?;
-        let mut collaterals = Collaterals::<T>::get();
-        let capacity = usize::try_from(T::MaxCollaterals::get()).unwrap_or(usize::MAX);
-        ensure!(
-            collaterals.contains_key(&asset) || collaterals.len() < capacity,
-            Error::<T>::TooManyCollaterals
-        );
+        let price = Self::fresh_price(info.collateral_asset)?;
+        Self::ensure_collateral_slot(info.collateral_asset)?;
 
         // The market charges `seized · price / LIF`, rounded up; its share rounding may add
         // a unit, so make a little more idle when the pool has it.
@@ -59,19 +60,91 @@ impl<T: Config> Pallet<T> {
 
         let pool = Self::account_id();
         let (repaid, seized) = T::Lending::liquidate(&pool, market, borrower, seized)?;
+        Self::debit_reserve(repaid)?;
+        Self::book_liquidation(caller, market, borrower, repaid, seized)?;
+        Ok(())
+    }
+
+    /// Fails with `TooManyCollaterals` if the pool cannot hold one more collateral asset
+    /// and does not hold `asset` yet.
+    fn ensure_collateral_slot(asset: backstop_primitives::AssetId) -> DispatchResult {
+        let collaterals = Collaterals::<T>::get();
+        let capacity = usize::try_from(T::MaxCollaterals::get()).unwrap_or(usize::MAX);
+        ensure!(
+            collaterals.contains_key(&asset) || collaterals.len() < capacity,
+            Error::<T>::TooManyCollaterals
+        );
+        Ok(())
+    }
+
+    /// Takes `amount` out of the idle stable the pool's books hold.
+    fn debit_reserve(amount: Balance) -> DispatchResult {
         StableReserve::<T>::try_mutate(|s| -> DispatchResult {
             *s = s
-                .checked_sub(repaid)
+                .checked_sub(amount)
                 .ok_or(Error::<T>::InsufficientStable)?;
             Ok(())
-        })?;
+        })
+    }
+
+    /// Pays `amount` of the pool's stable to `to` for an avatar liquidation, recalling lent
+    /// stable first if the idle reserve is short.
+    pub fn draw_for_liquidation(amount: Balance, to: &T::AccountId) -> DispatchResult {
+        ensure!(!amount.is_zero(), Error::<T>::ZeroAmount);
+        ensure!(
+            amount <= Self::total_stable()?,
+            Error::<T>::InsufficientStable
+        );
+        Self::ensure_idle(amount)?;
+        T::Assets::transfer(
+            T::StableAsset::get(),
+            &Self::account_id(),
+            to,
+            amount,
+            Preservation::Expendable,
+        )?;
+        Self::debit_reserve(amount)
+    }
+
+    /// `from` pays back `amount` of stable drawn for a liquidation and not spent.
+    pub fn return_from_liquidation(from: &T::AccountId, amount: Balance) -> DispatchResult {
+        ensure!(!amount.is_zero(), Error::<T>::ZeroAmount);
+        T::Assets::transfer(
+            T::StableAsset::get(),
+            from,
+            &Self::account_id(),
+            amount,
+            Preservation::Expendable,
+        )?;
+        StableReserve::<T>::try_mutate(|s| -> DispatchResult {
+            *s = s.checked_add(amount).ok_or(Error::<T>::Overflow)?;
+            Ok(())
+        })
+    }
+
+    /// The pool account received `seized` of `borrower`'s collateral in `market` for `paid`
+    /// stable: pays `caller` its fee out of the gain (in collateral, rounded down; not paid
+    /// when the caller's account could not receive it), books the rest and re-balances the
+    /// idle yield. Returns the fee.
+    pub fn book_liquidation(
+        caller: &T::AccountId,
+        market: MarketId,
+        borrower: &T::AccountId,
+        paid: Balance,
+        seized: Balance,
+    ) -> Result<Balance, DispatchError> {
+        let info = T::Lending::market(market).ok_or(Error::<T>::UnknownMarket)?;
+        let asset = info.collateral_asset;
+        let price = Self::fresh_price(asset)?;
+        Self::ensure_collateral_slot(asset)?;
 
         // Gain, in collateral units: what was seized minus what was paid (rounded up).
-        let paid_in_collateral = mul_div(repaid, FixedU128::DIV, price.into_inner(), Rounding::Up)
+        let paid_in_collateral = mul_div(paid, FixedU128::DIV, price.into_inner(), Rounding::Up)
             .ok_or(Error::<T>::Overflow)?;
         let gain = seized.saturating_sub(paid_in_collateral);
         let fee_bps = u128::from(Params::<T>::get().caller_fee_bps);
         let mut caller_fee = mul_div(gain, fee_bps, BPS, Rounding::Down).unwrap_or_default();
+        let pool = Self::account_id();
         // A fee the caller's account cannot receive (below the asset's minimum) is not paid:
         // the liquidation itself matters more.
         if caller_fee.is_zero()
@@ -84,6 +157,7 @@ impl<T: Config> Pallet<T> {
             T::Assets::transfer(asset, &pool, caller, caller_fee, Preservation::Expendable)?;
         }
         let kept = seized.checked_sub(caller_fee).ok_or(Error::<T>::Overflow)?;
+        let mut collaterals = Collaterals::<T>::get();
         let held = collaterals.get(&asset).copied().unwrap_or_default();
         let held = held.checked_add(kept).ok_or(Error::<T>::Overflow)?;
         if !held.is_zero() {
@@ -97,11 +171,11 @@ impl<T: Config> Pallet<T> {
             market,
             borrower: borrower.clone(),
             collateral_asset: asset,
-            repaid,
+            repaid: paid,
             seized,
             caller_fee,
         });
         Self::rebalance_lending();
-        Ok(())
+        Ok(caller_fee)
     }
 }

@@ -81,15 +81,6 @@ parameter_types! {
     pub const AvatarParamsDelay: crate::BlockNumber = 100;
 }
 
-/// The backstop pool's account: the only account that may liquidate an avatar position
-/// directly in the market once the members' priority window has passed.
-pub struct BackstopPoolAccount;
-impl frame_support::traits::Get<AccountId> for BackstopPoolAccount {
-    fn get() -> AccountId {
-        crate::Backstop::account_id()
-    }
-}
-
 impl pallet_avatar::Config for Runtime {
     type Lending = Lending;
     type Oracle = OraclePrices;
@@ -97,7 +88,8 @@ impl pallet_avatar::Config for Runtime {
     type Members = crate::Backstop;
     type Score = crate::Backstop;
     type Jar = crate::Backstop;
-    type PoolAccount = BackstopPoolAccount;
+    type Pool = crate::Backstop;
+    type Assets = Assets;
     type StableAsset = StableAsset;
     type GovernanceOrigin = EnsureRoot<AccountId>;
     type ParamsDelay = AvatarParamsDelay;
@@ -221,6 +213,24 @@ pub mod benchmark_helpers {
             ));
             Assets::mint_into(USD, &crate::Backstop::vault_account(), commitment)
                 .expect("the vault can hold the commitment");
+        }
+
+        fn fund_pool(amount: backstop_primitives::Balance) {
+            use frame_support::traits::fungibles::Mutate;
+            let depositor: AccountId = PalletId(*b"bs/depos").into_account_truncating();
+            Assets::mint_into(USD, &depositor, amount).expect("USD can be minted");
+            crate::Backstop::deposit(RuntimeOrigin::signed(depositor), amount)
+                .expect("the pool takes deposits");
+        }
+
+        fn pass_window_priority(market: MarketId, position: &AccountId, blocks: u32) {
+            let mut n = crate::System::block_number().saturating_add(blocks);
+            crate::System::set_block_number(n);
+            // At most one assignment window later.
+            while !crate::Backstop::assignment(market, position).priority_passed {
+                n = n.saturating_add(1);
+                crate::System::set_block_number(n);
+            }
         }
     }
 

@@ -155,3 +155,42 @@ fn leave_is_refused_while_a_cushion_remains() {
         );
     });
 }
+
+#[test]
+fn leave_is_refused_while_the_avatar_account_is_still_referenced() {
+    ExtBuilder::default().build_and_execute(|| {
+        use frame_support::traits::fungibles::{Create, Mutate};
+        assert_ok!(Avatar::supply_collateral(
+            RuntimeOrigin::signed(ALICE),
+            MARKET,
+            UNIT
+        ));
+        // Someone sends the avatar a token that is not self-sufficient: the token holds a
+        // consumer reference on the account, which therefore cannot be closed.
+        let avatar = Avatar::avatar_of(&ALICE);
+        assert_ok!(<Assets as Create<AccountId>>::create(7, ADMIN, false, 1));
+        assert_ok!(<Assets as Mutate<AccountId>>::mint_into(7, &avatar, 5));
+        assert_noop!(
+            Avatar::leave(RuntimeOrigin::signed(ALICE)),
+            Error::<Test>::AvatarInUse
+        );
+        assert_eq!(AvatarOf::<Test>::get(ALICE), Some(avatar));
+    });
+}
+
+#[test]
+fn a_derived_account_that_is_already_an_avatar_is_refused() {
+    ExtBuilder::default().build_and_execute(|| {
+        // The derivation hashes the user id, so two users meeting on one avatar takes a hash
+        // collision; the guard is tested by planting one.
+        let bobs = Avatar::avatar_of(&BOB);
+        assert_ne!(bobs, Avatar::avatar_of(&ALICE));
+        UserOf::<Test>::insert(bobs, OUTSIDER);
+        assert_noop!(
+            Avatar::supply(RuntimeOrigin::signed(BOB), MARKET, UNIT),
+            Error::<Test>::AvatarCollision
+        );
+        UserOf::<Test>::remove(bobs);
+        assert_ok!(Avatar::supply(RuntimeOrigin::signed(BOB), MARKET, UNIT));
+    });
+}

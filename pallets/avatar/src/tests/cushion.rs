@@ -243,3 +243,17 @@ fn partial_repayment_pays_providers_in_order() {
         assert_eq!(balance(USD, ALICE), INITIAL + 850 * UNIT);
     });
 }
+
+#[test]
+fn cushion_books_that_would_overflow_refuse_the_top_up() {
+    ExtBuilder::default().build_and_execute(|| {
+        in_band();
+        let totals = Cushions::<Test>::get(MARKET);
+        Cushions::<Test>::mutate(MARKET, |t| t.paid_in = u128::MAX);
+        assert_noop!(
+            Avatar::top_up(RuntimeOrigin::signed(MEMBER_1), MARKET, ALICE, 100 * UNIT),
+            Error::<Test>::Overflow
+        );
+        Cushions::<Test>::insert(MARKET, totals);
+    });
+}

@@ -3,7 +3,7 @@
 
 use super::mock::*;
 use crate::{Cushions, Error, Event};
-use backstop_primitives::{Assignee, LiquidationPermission};
+use backstop_primitives::{Assignee, LendingMarket, LiquidationPermission};
 use frame_support::{assert_noop, assert_ok};
 
 /// ALICE: 1 ETH, 1 000 USD; MEMBER_1 tops up 100 at 1 300, MEMBER_2 tops up 100 after.
@@ -111,26 +111,188 @@ fn liquidation_consumes_own_cushion_then_pays_back_the_others() {
 }
 
 #[test]
-fn a_liquidation_that_leaves_the_market_position_unhealthy_is_refused() {
+fn the_split_moves_to_market_debt_as_far_as_the_market_needs() {
     ExtBuilder::default().build_and_execute(|| {
         two_cushions();
+        // ETH at 1 010: the backstop sees 1 000 > 808, the market 800 ≤ 808 (healthy).
         set_eth_price(1010);
-        // 800 > 808? No: the market still sees it healthy (800 ≤ 808); consuming 200 of
-        // cushion for 0.21 ETH would leave 800 against 0.79 ETH · 1 010 · 0.8 = 638.
-        assert_noop!(
-            Avatar::liquidate(RuntimeOrigin::signed(MEMBER_2), MARKET, ALICE, 200 * UNIT),
-            pallet_lending::Error::<Test>::InsufficientCollateral
-        );
-        // Liquidating everything always passes.
+        // MEMBER_2 liquidates 200. Collateral: 200 · LIF = 212.765957 USD, / 1 010 =
+        // 0.210659 ETH. Left: 0.789341 ETH · 1 010 · 0.8 = 637.787528 of capacity, so at least
+        // 800 − 637.787528 = 162.212472 must repay market debt; the other 37.787528 is
+        // MEMBER_2's own cushion.
         assert_ok!(Avatar::liquidate(
             RuntimeOrigin::signed(MEMBER_2),
             MARKET,
             ALICE,
-            1_000 * UNIT
+            200 * UNIT
+        ));
+        let (seized, repaid, own) = (210_659, 162_212_472, 37_787_528);
+        // Worth 0.210659 · 1 010 = 212.765590: gain 12.765590, half (rounded up) to the jar.
+        let to_jar = 6_382_795;
+        assert_eq!(
+            last_event(),
+            Event::Liquidated {
+                market: MARKET,
+                user: ALICE,
+                liquidator: MEMBER_2,
+                amount: 200 * UNIT,
+                cushion_used: own,
+                repaid,
+                seized,
+                to_jar,
+            }
+        );
+        // The market position is exactly at its limit, healthy.
+        let position = market_position(ALICE);
+        assert_eq!(position.borrow_assets, 637_787_528);
+        assert_eq!(position.collateral, UNIT - seized);
+        assert!(!Lending::is_liquidatable(MARKET, &Avatar::avatar_of(&ALICE)).unwrap());
+        // MEMBER_1's cushion untouched, MEMBER_2's reduced by what it consumed.
+        let record = crate::Positions::<Test>::get(MARKET, ALICE).unwrap();
+        assert_eq!(record.cushion_of(&MEMBER_1), 100 * UNIT);
+        assert_eq!(record.cushion_of(&MEMBER_2), 100 * UNIT - own);
+        assert_eq!(committed(MEMBER_1), COMMITMENT - 100 * UNIT);
+        assert_eq!(
+            committed(MEMBER_2),
+            COMMITMENT - 100 * UNIT - repaid - to_jar
+        );
+        assert_eq!(balance(ETH, MEMBER_2), INITIAL + seized);
+        // Still liquidatable by the backstop's rule (800 > 637.79): the episode runs on.
+        assert!(record.episode.is_some());
+        // Liquidating everything that is left always passes.
+        let rest = Avatar::debt_backstop(MARKET, &ALICE).unwrap();
+        assert_eq!(rest, 800 * UNIT);
+        assert_ok!(Avatar::liquidate(
+            RuntimeOrigin::signed(MEMBER_2),
+            MARKET,
+            ALICE,
+            rest
         ));
         assert_eq!(market_position(ALICE).borrow_assets, 0);
         assert_eq!(cushion(ALICE), 0);
         assert_eq!(committed(MEMBER_1), COMMITMENT);
+    });
+}
+
+#[test]
+fn a_position_the_market_sees_unhealthy_is_liquidated_through_the_market() {
+    ExtBuilder::default().build_and_execute(|| {
+        open_position(ALICE, UNIT, 1_000 * UNIT);
+        // ETH at 1 200: the market itself sees 1 000 > 960.
+        set_eth_price(1200);
+        let avatar = Avatar::avatar_of(&ALICE);
+        assert!(Lending::is_liquidatable(MARKET, &avatar).unwrap());
+        // A partial liquidation of 100 could not withdraw collateral from a position the
+        // market sees unhealthy: the avatar liquidates itself in the market instead, for
+        // 100 · LIF / 1 200 = 0.088652 ETH; the market charges that at its own rounding.
+        let usd_before = balance(USD, market_account());
+        assert_ok!(Avatar::liquidate(
+            RuntimeOrigin::signed(MEMBER_1),
+            MARKET,
+            ALICE,
+            100 * UNIT
+        ));
+        let seized = 88_652;
+        let repaid = balance(USD, market_account()) - usd_before;
+        // 88 652 · 1 200 / LIF = 99.999456: at most a few units of rounding above.
+        assert!((99_999_456..=100 * UNIT).contains(&repaid), "{repaid}");
+        let to_jar = (seized * 1200 - repaid).div_ceil(2);
+        assert_eq!(
+            last_event(),
+            Event::Liquidated {
+                market: MARKET,
+                user: ALICE,
+                liquidator: MEMBER_1,
+                amount: repaid,
+                cushion_used: 0,
+                repaid,
+                seized,
+                to_jar,
+            }
+        );
+        assert_eq!(market_position(ALICE).borrow_assets, 1_000 * UNIT - repaid);
+        assert_eq!(market_position(ALICE).collateral, UNIT - seized);
+        // The member paid exactly what the market charged plus the jar's part (the unspent
+        // rounding slack went back to its commitment) and holds the collateral; the avatar
+        // keeps nothing.
+        assert_eq!(committed(MEMBER_1), COMMITMENT - repaid - to_jar);
+        assert_eq!(balance(ETH, MEMBER_1), INITIAL + seized);
+        assert_eq!(balance(USD, JAR), to_jar);
+        assert_eq!(balance(USD, avatar), 0);
+        assert_eq!(balance(ETH, avatar), 0);
+        // No outside change is seen at the next sync: the avatar recorded its own liquidation.
+        assert_ok!(Avatar::sync(RuntimeOrigin::signed(OUTSIDER), MARKET, ALICE));
+        assert!(!avatar_events()
+            .iter()
+            .any(|e| matches!(e, Event::OutsideChange { .. })));
+    });
+}
+
+#[test]
+fn a_liquidation_too_small_to_pay_collateral_is_refused() {
+    ExtBuilder::default().build_and_execute(|| {
+        open_position(BOB, UNIT, 1_000 * UNIT);
+        // Through the cushion (the market sees 800 ≤ 960): 1 unit · LIF / 1 200 is no ETH.
+        two_cushions();
+        set_eth_price(1200);
+        assert_noop!(
+            Avatar::liquidate(RuntimeOrigin::signed(MEMBER_2), MARKET, ALICE, 1),
+            Error::<Test>::DustAmount
+        );
+        // Through the market's own liquidation (BOB: the market sees 1 000 > 960).
+        assert!(Lending::is_liquidatable(MARKET, &Avatar::avatar_of(&BOB)).unwrap());
+        assert_noop!(
+            Avatar::liquidate(RuntimeOrigin::signed(MEMBER_1), MARKET, BOB, 1),
+            Error::<Test>::DustAmount
+        );
+    });
+}
+
+#[test]
+fn a_cushion_left_without_collateral_or_debt_is_written_off() {
+    ExtBuilder::default().build_and_execute(|| {
+        two_cushions();
+        // ETH crashes to 500: 1 ETH no longer covers the 800 of market debt at the LIF.
+        set_eth_price(500);
+        // MEMBER_2 liquidates the market debt (800): it gets all the collateral, there is no
+        // gain for the jar, and the 200 of cushion can never be repaid.
+        assert_ok!(Avatar::liquidate(
+            RuntimeOrigin::signed(MEMBER_2),
+            MARKET,
+            ALICE,
+            800 * UNIT
+        ));
+        let events = avatar_events();
+        assert!(events.contains(&Event::CushionWrittenOff {
+            market: MARKET,
+            user: ALICE,
+            member: MEMBER_1,
+            amount: 100 * UNIT,
+        }));
+        assert!(events.contains(&Event::CushionWrittenOff {
+            market: MARKET,
+            user: ALICE,
+            member: MEMBER_2,
+            amount: 100 * UNIT,
+        }));
+        assert_eq!(
+            last_event(),
+            Event::Liquidated {
+                market: MARKET,
+                user: ALICE,
+                liquidator: MEMBER_2,
+                amount: 800 * UNIT,
+                cushion_used: 0,
+                repaid: 800 * UNIT,
+                seized: UNIT,
+                to_jar: 0,
+            }
+        );
+        assert_eq!(cushion(ALICE), 0);
+        assert_eq!(Cushions::<Test>::get(MARKET).written_off, 200 * UNIT);
+        assert_eq!(balance(ETH, MEMBER_2), INITIAL + UNIT);
+        // Nothing is owed any more: the user may leave.
+        assert_ok!(Avatar::leave(RuntimeOrigin::signed(ALICE)));
     });
 }
 
@@ -179,65 +341,66 @@ fn big_positions_are_liquidated_per_seat() {
 }
 
 #[test]
-fn the_market_liquidation_is_reserved_to_the_pool_after_the_priority_window() {
+fn big_positions_the_market_sees_unhealthy_are_still_liquidated_per_seat() {
+    ExtBuilder::default().build_and_execute(|| {
+        let mut params = crate::Params::<Test>::get(MARKET);
+        params.big_position = 500 * UNIT;
+        assert_ok!(Avatar::set_params(RuntimeOrigin::root(), MARKET, params));
+        run_to_block(1 + DELAY);
+        open_position(ALICE, 10 * UNIT, 1_000 * UNIT);
+        // 1 000 > 10 · 110 · 0.8 = 880 in the market's eyes too. Each seat may take 500, and
+        // one part alone does not make the market position healthy (500 against 5.16 ETH ·
+        // 110 · 0.8 = 454): both go through the market's own liquidation.
+        set_eth_price(110);
+        assert_ok!(Avatar::liquidate(
+            RuntimeOrigin::signed(MEMBER_1),
+            MARKET,
+            ALICE,
+            500 * UNIT
+        ));
+        let after_first = market_position(ALICE).borrow_assets;
+        assert!(Lending::is_liquidatable(MARKET, &Avatar::avatar_of(&ALICE)).unwrap());
+        assert_noop!(
+            Avatar::liquidate(RuntimeOrigin::signed(MEMBER_1), MARKET, ALICE, UNIT),
+            Error::<Test>::ExceedsSeatPart
+        );
+        assert_ok!(Avatar::liquidate(
+            RuntimeOrigin::signed(MEMBER_2),
+            MARKET,
+            ALICE,
+            after_first - 10 * UNIT
+        ));
+        // The market charges whole collateral units (one is worth 110 / LIF ≈ 103 USD units).
+        let left = market_position(ALICE).borrow_assets;
+        assert!((10 * UNIT..10 * UNIT + 104).contains(&left), "{left}");
+        assert!(!Lending::is_liquidatable(MARKET, &Avatar::avatar_of(&ALICE)).unwrap());
+    });
+}
+
+#[test]
+fn the_market_refuses_every_direct_liquidation_of_an_avatar() {
     ExtBuilder::default().build_and_execute(|| {
         open_position(ALICE, UNIT, 1_000 * UNIT);
-        open_position(BOB, UNIT, 1_000 * UNIT);
         let avatar = Avatar::avatar_of(&ALICE);
-        // Not an avatar: anyone.
+        // Not an avatar: anyone. An avatar: only itself (i.e. through this pallet).
         assert!(<Avatar as LiquidationPermission<AccountId>>::may_liquidate(
             MARKET, &OUTSIDER, &OUTSIDER
         ));
+        assert!(<Avatar as LiquidationPermission<AccountId>>::may_liquidate(
+            MARKET, &avatar, &avatar
+        ));
         set_eth_price(1200);
-        // The market itself says liquidatable (1 000 > 960).
-        assert_noop!(
-            Lending::liquidate(RuntimeOrigin::signed(OUTSIDER), MARKET, avatar, UNIT / 10),
-            pallet_lending::Error::<Test>::LiquidationNotPermitted
-        );
-        assert_noop!(
-            Lending::liquidate(RuntimeOrigin::signed(MEMBER_1), MARKET, avatar, UNIT / 10),
-            pallet_lending::Error::<Test>::LiquidationNotPermitted
-        );
-        // The episode starts at the first sync (block 1); the pool waits 600 blocks.
         assert_ok!(Avatar::sync(RuntimeOrigin::signed(OUTSIDER), MARKET, ALICE));
-        assert_eq!(
-            last_event(),
-            Event::EpisodeStarted {
-                market: MARKET,
-                user: ALICE,
-                since: 1,
-                debt: 1_000 * UNIT
-            }
-        );
-        run_to_block(600);
-        assert_noop!(
-            Lending::liquidate(RuntimeOrigin::signed(POOL), MARKET, avatar, UNIT / 10),
-            pallet_lending::Error::<Test>::LiquidationNotPermitted
-        );
-        run_to_block(601);
-        assert_ok!(Lending::liquidate(
-            RuntimeOrigin::signed(POOL),
-            MARKET,
-            avatar,
-            UNIT / 10
-        ));
-        // A position the franchise assigns to the pool (no member left) needs no wait.
-        assign(BOB, Assignee::Pool);
-        assert_ok!(Lending::liquidate(
-            RuntimeOrigin::signed(POOL),
-            MARKET,
-            Avatar::avatar_of(&BOB),
-            UNIT / 10
-        ));
-        // The avatar sees the loss of collateral at its next sync: a liquidation, not a slash.
-        assert_ok!(Avatar::sync(RuntimeOrigin::signed(OUTSIDER), MARKET, ALICE));
-        assert!(matches!(
-            last_event(),
-            Event::OutsideChange {
-                liquidation: true,
-                ..
-            }
-        ));
-        assert!(!score_reports().iter().any(|r| r.0 == ALICE && r.4));
+        run_to_block(10_000);
+        assign(ALICE, Assignee::Pool);
+        assert!(Avatar::priority_passed(MARKET, &ALICE));
+        // The market says liquidatable (1 000 > 960) and the priority is long over, yet
+        // nobody may go around the avatar: not an outsider, not a member, not the pool.
+        for who in [OUTSIDER, MEMBER_1, POOL] {
+            assert_noop!(
+                Lending::liquidate(RuntimeOrigin::signed(who), MARKET, avatar, UNIT / 10),
+                pallet_lending::Error::<Test>::LiquidationNotPermitted
+            );
+        }
     });
 }

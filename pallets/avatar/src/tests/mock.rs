@@ -2,13 +2,14 @@
 //! pallet-oracle (fed as its own pallet account) and pallet-lending, whose liquidation
 //! permission is this pallet — and small explicit test implementations of the franchise side:
 //! [`TestFranchise`] (seats, assignment, committed liquidity held in a vault account),
-//! [`TestScore`] (records every report) and [`TestJar`] (an account). `ExtBuilder`'s
+//! [`TestPool`] (the `POOL` account's stable, bookings recorded), [`TestScore`] (records every
+//! report) and [`TestJar`] (an account). `ExtBuilder`'s
 //! `build_and_execute` checks the avatar invariants after every test.
 
 use crate::{self as pallet_avatar};
 use backstop_primitives::{
-    cross_price, AssetId, Assignee, Assignment, BackstopMembers, Balance, MarketId, OraclePrice,
-    PriceOracle, RewardJar, ScoreHook, Side,
+    cross_price, AssetId, Assignee, Assignment, BackstopMembers, BackstopPool, Balance, MarketId,
+    OraclePrice, PriceOracle, RewardJar, ScoreHook, Side,
 };
 use codec::Encode;
 use core::cell::RefCell;
@@ -144,7 +145,6 @@ parameter_types! {
     pub const OraclePalletId: PalletId = PalletId(*b"py/oracl");
     pub const LendingPalletId: PalletId = PalletId(*b"py/lendg");
     pub const AvatarPalletId: PalletId = PalletId(*b"py/avatr");
-    pub const PoolAccount: AccountId = POOL;
     pub const StableAsset: AssetId = USD;
 }
 
@@ -199,7 +199,8 @@ impl pallet_avatar::Config for Test {
     type Members = TestFranchise;
     type Score = TestScore;
     type Jar = TestJar;
-    type PoolAccount = PoolAccount;
+    type Pool = TestPool;
+    type Assets = Assets;
     type StableAsset = StableAsset;
     type GovernanceOrigin = EnsureRoot<AccountId>;
     type ParamsDelay = ConstU64<DELAY>;
@@ -222,6 +223,8 @@ thread_local! {
     /// Who is assigned to each avatar; positions not listed go to the first seat (the pool
     /// without seats).
     pub static ASSIGNED: RefCell<BTreeMap<AccountId, Assignee<AccountId>>> = const { RefCell::new(BTreeMap::new()) };
+    /// Whether the current assignment window's priority period has passed.
+    pub static WINDOW_PRIORITY_PASSED: RefCell<bool> = const { RefCell::new(true) };
 }
 
 /// Committed liquidity left per member (the tokens sit in `VAULT`) and the score reports
@@ -251,8 +254,8 @@ impl BackstopMembers<AccountId, BlockNumber> for TestFranchise {
             window: 0,
             window_start: now,
             window_end: now + 600,
-            priority_end: now + 100,
-            priority_passed: false,
+            priority_end: now,
+            priority_passed: WINDOW_PRIORITY_PASSED.with(|p| *p.borrow()),
         }
     }
     fn members() -> Vec<AccountId> {
@@ -297,6 +300,41 @@ impl BackstopMembers<AccountId, BlockNumber> for TestFranchise {
         set_committed(*member, Self::available_commitment(member) + amount);
         Ok(())
     }
+}
+
+const POOL_BOOKINGS_KEY: &[u8] = b"test/pool_bookings";
+
+/// The pool: its stable is the `POOL` account's USD; each booking is recorded (in storage).
+pub struct TestPool;
+impl BackstopPool<AccountId> for TestPool {
+    fn account() -> AccountId {
+        POOL
+    }
+    fn draw_stable(amount: Balance, to: &AccountId) -> DispatchResult {
+        <Assets as Mutate<AccountId>>::transfer(USD, &POOL, to, amount, Preservation::Expendable)
+            .map(|_| ())
+    }
+    fn return_stable(from: &AccountId, amount: Balance) -> DispatchResult {
+        <Assets as Mutate<AccountId>>::transfer(USD, from, &POOL, amount, Preservation::Expendable)
+            .map(|_| ())
+    }
+    fn book_liquidation(
+        caller: &AccountId,
+        market: MarketId,
+        borrower: &AccountId,
+        paid: Balance,
+        seized: Balance,
+    ) -> Result<Balance, DispatchError> {
+        let mut bookings = pool_bookings();
+        bookings.push((*caller, market, *borrower, paid, seized));
+        unhashed::put(POOL_BOOKINGS_KEY, &bookings);
+        Ok(0)
+    }
+}
+
+/// The pool's bookings so far: `(keeper, market, avatar, paid, seized)`.
+pub fn pool_bookings() -> Vec<(AccountId, MarketId, AccountId, Balance, Balance)> {
+    unhashed::get_or_default(POOL_BOOKINGS_KEY)
 }
 
 fn record_score(report: (AccountId, MarketId, Side, Balance, bool)) {
@@ -361,6 +399,13 @@ impl crate::BenchmarkHelper<AccountId> for BenchmarkHelper {
         assert_ok!(<Assets as Mutate<AccountId>>::mint_into(
             USD, &VAULT, commitment
         ));
+    }
+    fn fund_pool(amount: Balance) {
+        assert_ok!(<Assets as Mutate<AccountId>>::mint_into(USD, &POOL, amount));
+    }
+    fn pass_window_priority(_market: MarketId, _position: &AccountId, blocks: u32) {
+        run_to_block(System::block_number() + BlockNumber::from(blocks));
+        WINDOW_PRIORITY_PASSED.with(|p| *p.borrow_mut() = true);
     }
 }
 
@@ -535,6 +580,7 @@ impl ExtBuilder {
                 set_committed(*seat, COMMITMENT);
             }
             ASSIGNED.with(|a| a.borrow_mut().clear());
+            WINDOW_PRIORITY_PASSED.with(|p| *p.borrow_mut() = true);
             assert_ok!(Lending::supply(
                 RuntimeOrigin::signed(LENDER),
                 MARKET,

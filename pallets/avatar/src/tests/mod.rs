@@ -9,4 +9,5 @@ mod life;
 mod liquidate;
 mod margin;
 mod params;
+mod pool;
 mod sync;

@@ -76,6 +76,13 @@ fn parameters_are_bounded() {
                 },
                 Error::<Test>::PriorityWindowOutOfBounds,
             ),
+            (
+                AvatarParams {
+                    user_share: Some(AvatarParams::MAX_USER_SHARE + Perbill::from_parts(1)),
+                    ..ok
+                },
+                Error::<Test>::UserShareOutOfBounds,
+            ),
         ];
         for (params, error) in cases {
             assert_noop!(Avatar::set_params(root(), MARKET, params), error);
@@ -87,6 +94,7 @@ fn parameters_are_bounded() {
             min_topup: AvatarParams::MAX_MIN_TOPUP,
             big_position: 1,
             priority_window: AvatarParams::MAX_PRIORITY_WINDOW,
+            user_share: Some(AvatarParams::MAX_USER_SHARE),
             ..ok
         };
         assert_ok!(Avatar::set_params(root(), MARKET, edge));
@@ -97,6 +105,8 @@ fn parameters_are_bounded() {
 fn changes_for_open_positions_are_announced_and_delayed() {
     ExtBuilder::default().build_and_execute(|| {
         let old = AvatarParams::default();
+        // Without a share of its own, a market uses the jar's default (50 % in the mock).
+        assert_eq!(Avatar::user_share(MARKET), Perbill::from_percent(50));
         let new = AvatarParams {
             mode: Mode::Margin,
             margin: Perbill::from_percent(4),
@@ -133,13 +143,16 @@ fn changes_for_open_positions_are_announced_and_delayed() {
 fn min_topup_and_user_share_apply_at_once() {
     ExtBuilder::default().build_and_execute(|| {
         let old = AvatarParams::default();
+        // Without a share of its own, a market uses the jar's default (50 % in the mock).
+        assert_eq!(Avatar::user_share(MARKET), Perbill::from_percent(50));
         let new = AvatarParams {
             min_topup: Perbill::from_percent(10),
-            user_share: Perbill::from_percent(20),
+            user_share: Some(Perbill::from_percent(20)),
             ..old
         };
         assert_ok!(Avatar::set_params(RuntimeOrigin::root(), MARKET, new));
         assert_eq!(Params::<Test>::get(MARKET), new);
+        assert_eq!(Avatar::user_share(MARKET), Perbill::from_percent(20));
         assert_eq!(
             last_event(),
             Event::ParamsUpdated {

@@ -80,8 +80,14 @@ fn sync_needs_an_avatar_and_a_fresh_price() {
         open_position(ALICE, UNIT, 1_000 * UNIT);
         Timestamp::set_timestamp(GENESIS_MS + 3_600_001);
         assert_noop!(
-            Avatar::sync(anyone, MARKET, ALICE),
+            Avatar::sync(anyone.clone(), MARKET, ALICE),
             Error::<Test>::PriceStale
+        );
+        // A fresh price of zero is no price.
+        set_eth_price(0);
+        assert_noop!(
+            Avatar::sync(anyone, MARKET, ALICE),
+            Error::<Test>::PriceUnavailable
         );
     });
 }

@@ -1,0 +1,393 @@
+//! The backstop's liquidation of avatar positions: by the assigned member during its
+//! priority, by the backstop pool after it.
+//!
+//! A liquidation removes `amount` of the position's `debt_backstop` and pays the liquidator
+//! collateral worth `amount · LIF` at the oracle price (rounded down, at most all of it);
+//! `user_share` of the liquidator's gain (collateral value received minus `amount`, the jar's
+//! part rounded up) goes to the reward jar. `amount` is covered in this order:
+//!
+//! 1. the liquidating member's own cushion (it already paid that debt: it is simply repaid in
+//!    collateral);
+//! 2. the other providers' cushion, bought back at par by the liquidator (the pool has no
+//!    cushion of its own, so for the pool every cushion is another's);
+//! 3. market debt.
+//!
+//! The cushion is junior to the market's debt: collateral may only leave the market position
+//! while the market still sees it healthy. So the split moves from cushion to market debt as
+//! far as needed to keep the market position healthy (`repaid ≥ debt_market −
+//! capacity_after`); if the market already sees the position liquidatable and `amount` does
+//! not cover the whole market debt, the market part is done through the market's own
+//! liquidation (the avatar liquidates itself, which only this pallet can do) and no cushion is
+//! consumed. Either way a member's part of a big position can always be liquidated on its own.
+//!
+//! The liquidator pays from its committed liquidity (a member, through
+//! [`Config::Members`]) or from the pool's stable ([`Config::Pool`]), which also books the
+//! collateral and pays the keeper that triggered it.
+
+use crate::{
+    functions::{capacity, debt_backstop, mul_div},
+    pallet::*,
+};
+use alloc::vec::Vec;
+use backstop_primitives::{
+    Assignee, BackstopMembers, BackstopPool, Balance, LendingMarket, MarketId, MarketInfo,
+    RewardJar,
+};
+use frame_support::{
+    ensure,
+    traits::{fungibles::Mutate, tokens::Preservation},
+};
+use frame_system::pallet_prelude::BlockNumberFor;
+use sp_arithmetic::{
+    traits::{Saturating, Zero},
+    FixedPointNumber, FixedU128, Perbill, Rounding,
+};
+use sp_runtime::{DispatchError, DispatchResult};
+
+/// Loan units drawn above `amount` when the market's own liquidation carries the market part:
+/// the market rounds the repayment up (value, incentive, shares, assets); what is not spent
+/// goes straight back.
+const MARKET_ROUNDING_SLACK: Balance = 4;
+
+/// Who liquidates an avatar position, and pays for it.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub(crate) enum Liquidator<AccountId> {
+    /// A franchise member, from its committed liquidity; the collateral is paid to it.
+    Member(AccountId),
+    /// The backstop pool, triggered by `keeper`; the collateral is paid to the pool.
+    Pool { keeper: AccountId },
+}
+
+/// What a liquidation did, in loan units (`seized` in collateral units).
+struct Outcome {
+    /// `debt_backstop` removed.
+    amount: Balance,
+    /// Market debt repaid.
+    repaid: Balance,
+    /// Collateral paid to the liquidator.
+    seized: Balance,
+    /// Paid into the reward jar.
+    to_jar: Balance,
+    /// Everything the liquidator paid: market debt, the others' cushion and the jar's part.
+    cost: Balance,
+}
+
+impl<T: Config> Pallet<T> {
+    /// Whether the members' priority on the position of avatar `avatar` in `market`, in a
+    /// liquidation episode that started at block `since`, is over: the franchise assigns the
+    /// position to the pool, or the market's `priority_window` has run since `since` and the
+    /// current assignment window's priority period has passed too.
+    pub(crate) fn priority_over(
+        market: MarketId,
+        avatar: &T::AccountId,
+        since: BlockNumberFor<T>,
+    ) -> bool {
+        let assignment = T::Members::assigned(market, avatar);
+        if assignment.assignee == Assignee::Pool {
+            return true;
+        }
+        let window = Self::params(market).priority_window;
+        assignment.priority_passed && since.saturating_add(window.into()) <= Self::now_block()
+    }
+
+    /// The share of a liquidation's gain that goes to the jar in `market`: the market's own
+    /// `user_share` if governance set one, else the jar's default.
+    pub fn user_share(market: MarketId) -> Perbill {
+        Self::params(market)
+            .user_share
+            .unwrap_or_else(T::Jar::user_share)
+    }
+
+    /// Collateral worth `amount · LIF` at `price`, rounded down, at most `collateral`.
+    fn collateral_for(
+        info: &MarketInfo,
+        amount: Balance,
+        price: FixedU128,
+        collateral: Balance,
+    ) -> Result<Balance, DispatchError> {
+        let with_incentive = mul_div(
+            amount,
+            info.lif.into_inner(),
+            FixedU128::DIV,
+            Rounding::Down,
+        )
+        .ok_or(Error::<T>::Overflow)?;
+        let seized = mul_div(
+            with_incentive,
+            FixedU128::DIV,
+            price.into_inner(),
+            Rounding::Down,
+        )
+        .ok_or(Error::<T>::Overflow)?;
+        Ok(seized.min(collateral))
+    }
+
+    /// `user_share` of the gain of `seized` collateral received for `paid`, rounded up.
+    fn jar_part(
+        market: MarketId,
+        seized: Balance,
+        price: FixedU128,
+        paid: Balance,
+    ) -> Result<Balance, DispatchError> {
+        let value = mul_div(seized, price.into_inner(), FixedU128::DIV, Rounding::Down)
+            .ok_or(Error::<T>::Overflow)?;
+        Ok(Self::user_share(market).mul_ceil(value.saturating_sub(paid)))
+    }
+
+    /// The liquidator pays `amount` of stable to `to`.
+    fn fund(
+        liquidator: &Liquidator<T::AccountId>,
+        amount: Balance,
+        to: &T::AccountId,
+    ) -> DispatchResult {
+        if amount.is_zero() {
+            return Ok(());
+        }
+        match liquidator {
+            Liquidator::Member(member) => T::Members::draw_commitment(member, amount, to),
+            Liquidator::Pool { .. } => T::Pool::draw_stable(amount, to),
+        }
+    }
+
+    /// `from` pays `amount` of unspent stable back to the liquidator.
+    fn refund(
+        liquidator: &Liquidator<T::AccountId>,
+        amount: Balance,
+        from: &T::AccountId,
+    ) -> DispatchResult {
+        if amount.is_zero() {
+            return Ok(());
+        }
+        match liquidator {
+            Liquidator::Member(member) => T::Members::return_to_commitment(member, amount, from),
+            Liquidator::Pool { .. } => T::Pool::return_stable(from, amount),
+        }
+    }
+
+    /// `liquidator` liquidates `amount` of `user`'s `debt_backstop` in `market` (see the
+    /// module doc).
+    pub(crate) fn do_liquidate(
+        liquidator: Liquidator<T::AccountId>,
+        market: MarketId,
+        user: &T::AccountId,
+        amount: Balance,
+    ) -> DispatchResult {
+        ensure!(!amount.is_zero(), Error::<T>::ZeroAmount);
+        let info = Self::market_info(market)?;
+        Self::enact_due(market);
+        let params = Self::params(market);
+        Self::ensure_stable(&info)?;
+        let avatar = Self::existing_avatar(user)?;
+        let (mut position, market_position) = Self::synced(market, user, &avatar)?;
+        Self::refresh_episode(market, user, &info, &mut position, &market_position, true)?;
+        let debt = debt_backstop::<T>(&market_position, &position)?;
+        let episode = position
+            .episode
+            .clone()
+            .ok_or(Error::<T>::PositionHealthy)?;
+        ensure!(amount <= debt, Error::<T>::AmountExceedsDebt);
+
+        // Who may, and who receives the collateral.
+        let big = episode.debt_at_start > params.big_position;
+        let (member, receiver) = match &liquidator {
+            Liquidator::Member(member) => {
+                ensure!(
+                    Self::is_assigned(market, &avatar, member, big),
+                    Error::<T>::NotAssignedMember
+                );
+                (Some(member.clone()), member.clone())
+            }
+            Liquidator::Pool { .. } => {
+                ensure!(
+                    Self::priority_over(market, &avatar, episode.since),
+                    Error::<T>::PriorityNotPassed
+                );
+                (None, T::Pool::account())
+            }
+        };
+
+        // The split between cushion and market debt.
+        let price = Self::collateral_price(&info)?;
+        let debt_market = market_position.borrow_assets;
+        let collateral = market_position.collateral;
+        let through_market = amount < debt_market && T::Lending::is_liquidatable(market, &avatar)?;
+        let repaid_target = if amount >= debt_market {
+            debt_market
+        } else if through_market {
+            amount
+        } else {
+            let seized = Self::collateral_for(&info, amount, price, collateral)?;
+            let capacity_after = capacity(collateral.saturating_sub(seized), price, info.lltv)
+                .ok_or(Error::<T>::Overflow)?;
+            debt_market
+                .saturating_sub(capacity_after)
+                .max(amount.saturating_sub(position.total_cushion()))
+                .min(amount)
+        };
+        let from_cushion = amount.saturating_sub(repaid_target);
+        let own_used = member
+            .as_ref()
+            .map_or(0, |m| from_cushion.min(position.cushion_of(m)));
+        let mut left = from_cushion.saturating_sub(own_used);
+        let mut others: Vec<(T::AccountId, Balance)> = Vec::new();
+        for (provider, part) in position.cushion.iter() {
+            if Some(provider) == member.as_ref() || left.is_zero() {
+                continue;
+            }
+            let take = left.min(*part);
+            left = left.saturating_sub(take);
+            others.push((provider.clone(), take));
+        }
+        let others_used = others
+            .iter()
+            .fold(0, |s: Balance, (_, a)| s.saturating_add(*a));
+
+        let outcome = if through_market {
+            Self::liquidate_in_market(&liquidator, market, &info, &avatar, amount, price)?
+        } else {
+            let seized = Self::collateral_for(&info, amount, price, collateral)?;
+            ensure!(!seized.is_zero(), Error::<T>::DustAmount);
+            let to_jar = Self::jar_part(market, seized, price, amount)?;
+            let cost = repaid_target
+                .checked_add(others_used)
+                .and_then(|c| c.checked_add(to_jar))
+                .ok_or(Error::<T>::Overflow)?;
+            Self::fund(&liquidator, cost, &avatar)?;
+            for (provider, take) in others.iter() {
+                T::Members::return_to_commitment(provider, *take, &avatar)?;
+            }
+            if !repaid_target.is_zero() {
+                T::Lending::repay(&avatar, market, &avatar, repaid_target)?;
+            }
+            T::Lending::withdraw_collateral(&avatar, market, seized, &receiver)?;
+            if !to_jar.is_zero() {
+                T::Jar::deposit_income(&avatar, to_jar)?;
+            }
+            Outcome {
+                amount,
+                repaid: repaid_target,
+                seized,
+                to_jar,
+                cost,
+            }
+        };
+
+        // Books: the cushion, the market totals, the member's part of the episode.
+        let mut cushion = position.cushion.clone();
+        for (provider, part) in cushion.iter_mut() {
+            let used = if Some(&*provider) == member.as_ref() {
+                own_used
+            } else {
+                others
+                    .iter()
+                    .find(|(p, _)| p == provider)
+                    .map_or(0, |(_, a)| *a)
+            };
+            *part = part.saturating_sub(used);
+        }
+        cushion.retain(|(_, part)| !part.is_zero());
+        position.cushion = cushion;
+        if !own_used.is_zero() || !others_used.is_zero() {
+            Cushions::<T>::try_mutate(market, |t| -> DispatchResult {
+                t.consumed = t
+                    .consumed
+                    .checked_add(own_used)
+                    .ok_or(Error::<T>::Overflow)?;
+                t.returned = t
+                    .returned
+                    .checked_add(others_used)
+                    .ok_or(Error::<T>::Overflow)?;
+                Ok(())
+            })?;
+        }
+        if let (Some(member), Some(episode)) = (member.as_ref(), position.episode.as_mut()) {
+            let done = episode
+                .liquidated
+                .iter()
+                .find(|(m, _)| m == member)
+                .map_or(0, |(_, d)| *d)
+                .checked_add(outcome.amount)
+                .ok_or(Error::<T>::Overflow)?;
+            if big {
+                let part = episode
+                    .debt_at_start
+                    .checked_div(Self::seats())
+                    .unwrap_or(0);
+                ensure!(done <= part, Error::<T>::ExceedsSeatPart);
+            }
+            match episode.liquidated.iter_mut().find(|(m, _)| m == member) {
+                Some((_, d)) => *d = done,
+                None => episode
+                    .liquidated
+                    .try_push((member.clone(), done))
+                    .map_err(|_| Error::<T>::TooManyProviders)?,
+            }
+        }
+        if let Liquidator::Pool { keeper } = &liquidator {
+            T::Pool::book_liquidation(keeper, market, &avatar, outcome.cost, outcome.seized)?;
+        }
+        Self::store(market, user, &avatar, &info, position)?;
+        Self::deposit_event(Event::Liquidated {
+            market,
+            user: user.clone(),
+            liquidator: receiver,
+            amount: outcome.amount,
+            cushion_used: own_used.saturating_add(others_used),
+            repaid: outcome.repaid,
+            seized: outcome.seized,
+            to_jar: outcome.to_jar,
+        });
+        Ok(())
+    }
+
+    /// The market part through the market's own liquidation, the avatar liquidating itself:
+    /// collateral worth `amount · LIF` is seized for what the market charges (at most
+    /// `amount` plus its rounding), then passed on to the liquidator.
+    fn liquidate_in_market(
+        liquidator: &Liquidator<T::AccountId>,
+        market: MarketId,
+        info: &MarketInfo,
+        avatar: &T::AccountId,
+        amount: Balance,
+        price: FixedU128,
+    ) -> Result<Outcome, DispatchError> {
+        let collateral = T::Lending::position(market, avatar)?.collateral;
+        let target = Self::collateral_for(info, amount, price, collateral)?;
+        ensure!(!target.is_zero(), Error::<T>::DustAmount);
+        let budget = amount
+            .checked_add(MARKET_ROUNDING_SLACK)
+            .ok_or(Error::<T>::Overflow)?;
+        Self::fund(liquidator, budget, avatar)?;
+        let (repaid, seized) = T::Lending::liquidate(avatar, market, avatar, target)?;
+        let to_jar = Self::jar_part(market, seized, price, repaid)?;
+        let mut unspent = budget.checked_sub(repaid).ok_or(Error::<T>::Overflow)?;
+        if to_jar > unspent {
+            Self::fund(liquidator, to_jar.saturating_sub(unspent), avatar)?;
+            unspent = 0;
+        } else {
+            unspent = unspent.saturating_sub(to_jar);
+        }
+        if !to_jar.is_zero() {
+            T::Jar::deposit_income(avatar, to_jar)?;
+        }
+        Self::refund(liquidator, unspent, avatar)?;
+        let receiver = match liquidator {
+            Liquidator::Member(member) => member.clone(),
+            Liquidator::Pool { .. } => T::Pool::account(),
+        };
+        T::Assets::transfer(
+            info.collateral_asset,
+            avatar,
+            &receiver,
+            seized,
+            Preservation::Expendable,
+        )?;
+        Ok(Outcome {
+            amount: repaid,
+            repaid,
+            seized,
+            to_jar,
+            cost: repaid.checked_add(to_jar).ok_or(Error::<T>::Overflow)?,
+        })
+    }
+}
