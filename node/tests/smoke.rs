@@ -1,7 +1,7 @@
-//! Node smoke test: the built `backstop-node` starts a dev chain on a temporary base path
+//! Node smoke tests: the built `backstop-node` starts a dev chain on a temporary base path
 //! and a free port, produces blocks, includes a signed balance transfer submitted over RPC,
 //! stops cleanly on SIGINT, and on restart with the same base path continues from the same
-//! best block.
+//! best block; and a user opens and uses an avatar with plain signed extrinsics.
 
 use std::{
     io::{BufRead, BufReader, Read, Write},
@@ -121,6 +121,30 @@ impl Node {
         }
     }
 
+    /// Submits `xt` and waits until a block after `after` includes it; that block's hash.
+    fn submit_and_wait(&self, xt: &[u8], after: u64) -> H256 {
+        let xt_hex = hex(xt);
+        self.rpc("author_submitExtrinsic", json!([xt_hex]));
+        self.wait_for(Duration::from_secs(60), "the extrinsic's block", || {
+            let (best, _) = self.best();
+            (after + 1..=best).find_map(|n| {
+                let hash = self.rpc("chain_getBlockHash", json!([n]));
+                let block = self.rpc("chain_getBlock", json!([hash]));
+                let xts = block["block"]["extrinsics"].as_array()?.clone();
+                xts.iter()
+                    .any(|x| x.as_str() == Some(xt_hex.as_str()))
+                    .then(|| hash_of(&hash))
+            })
+        })
+    }
+
+    /// The SCALE value stored under `key` at block `at`, if any.
+    fn storage<T: Decode>(&self, key: Vec<u8>, at: H256) -> Option<T> {
+        let raw = self.rpc("state_getStorage", json!([hex(&key), format!("{at:?}")]));
+        let bytes = unhex(raw.as_str()?);
+        Some(T::decode(&mut &bytes[..]).expect("the stored value decodes"))
+    }
+
     fn best(&self) -> (u64, H256) {
         let header = self.rpc("chain_getHeader", json!([]));
         let number = header["number"].as_str().expect("number");
@@ -188,18 +212,8 @@ fn hash_of(v: &Value) -> H256 {
     H256::from_slice(&unhex(v.as_str().expect("a hash")))
 }
 
-/// A transfer from `from` to `to`, signed as a wallet signs it (immortal era).
-fn signed_transfer(
-    from: Sr25519Keyring,
-    to: &AccountId,
-    amount: Balance,
-    nonce: u32,
-    genesis: H256,
-) -> Vec<u8> {
-    let call = RuntimeCall::Balances(pallet_balances::Call::transfer_keep_alive {
-        dest: MultiAddress::Id(to.clone()),
-        value: amount,
-    });
+/// `call` from `from`, signed as a wallet signs it (immortal era).
+fn signed(from: Sr25519Keyring, call: RuntimeCall, nonce: u32, genesis: H256) -> Vec<u8> {
     let extension: TxExtension = (
         frame_system::AuthorizeCall::<Runtime>::new(),
         frame_system::CheckNonZeroSender::<Runtime>::new(),
@@ -255,20 +269,12 @@ fn dev_node_produces_blocks_includes_a_transfer_and_restarts_on_its_base_path() 
     let (before_number, before_hash) = node.best();
     let bob_before = node.free_balance(&bob, before_hash);
     let amount = backstop_runtime::UNIT;
-    let xt = signed_transfer(Sr25519Keyring::Alice, &bob, amount, 0, genesis);
-    let xt_hex = hex(&xt);
-    node.rpc("author_submitExtrinsic", json!([xt_hex]));
-    let included_in = node.wait_for(Duration::from_secs(60), "the transfer's block", || {
-        let (best, _) = node.best();
-        (before_number + 1..=best).find_map(|n| {
-            let hash = node.rpc("chain_getBlockHash", json!([n]));
-            let block = node.rpc("chain_getBlock", json!([hash]));
-            let xts = block["block"]["extrinsics"].as_array()?.clone();
-            xts.iter()
-                .any(|x| x.as_str() == Some(xt_hex.as_str()))
-                .then(|| hash_of(&hash))
-        })
+    let transfer = RuntimeCall::Balances(pallet_balances::Call::transfer_keep_alive {
+        dest: MultiAddress::Id(bob.clone()),
+        value: amount,
     });
+    let xt = signed(Sr25519Keyring::Alice, transfer, 0, genesis);
+    let included_in = node.submit_and_wait(&xt, before_number);
     assert_eq!(node.free_balance(&bob, included_in), bob_before + amount);
 
     // 3. SIGINT stops it cleanly.
@@ -282,5 +288,78 @@ fn dev_node_produces_blocks_includes_a_transfer_and_restarts_on_its_base_path() 
     assert_eq!(node.free_balance(&bob, stopped_hash), bob_before + amount);
     node.stop();
 
+    let _ = std::fs::remove_dir_all(&base);
+}
+
+#[test]
+fn a_user_opens_and_uses_an_avatar_with_plain_extrinsics() {
+    use backstop_runtime::genesis_config_presets::{whole, ETH_USD_MARKET};
+    let base = std::env::temp_dir().join(format!("backstop-avatar-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&base);
+    let node = Node::start(&base, &[]);
+    let genesis = hash_of(&node.rpc("chain_getBlockHash", json!([0])));
+    let usd = |n: u128| n * whole(18);
+    let avatar_call = |call| RuntimeCall::Avatar(call);
+
+    // Bob lends 100 000 USD in market 0; Eve pledges 1 ETH and borrows 1 000 USD through her
+    // avatar, created by her first call; then she repays 400.
+    let (start, _) = node.best();
+    let lend = RuntimeCall::Lending(pallet_lending::Call::supply {
+        market: ETH_USD_MARKET,
+        assets: usd(100_000),
+    });
+    node.submit_and_wait(&signed(Sr25519Keyring::Bob, lend, 0, genesis), start);
+    let eve = Sr25519Keyring::Eve;
+    let calls = [
+        pallet_avatar::Call::supply_collateral {
+            market: ETH_USD_MARKET,
+            amount: whole(18),
+        },
+        pallet_avatar::Call::borrow {
+            market: ETH_USD_MARKET,
+            assets: usd(1_000),
+        },
+        pallet_avatar::Call::repay {
+            market: ETH_USD_MARKET,
+            assets: usd(400),
+        },
+    ];
+    let mut blocks = Vec::new();
+    for (nonce, call) in calls.into_iter().enumerate() {
+        let (now, _) = node.best();
+        let xt = signed(eve, avatar_call(call), nonce as u32, genesis);
+        blocks.push(node.submit_and_wait(&xt, now));
+    }
+
+    // The avatar exists, maps back to Eve, and is the account the market sees.
+    let at = blocks[2];
+    let avatar: AccountId = node
+        .storage(
+            pallet_avatar::AvatarOf::<Runtime>::hashed_key_for(eve.to_account_id()),
+            at,
+        )
+        .expect("Eve has an avatar");
+    let user: AccountId = node
+        .storage(
+            pallet_avatar::UserOf::<Runtime>::hashed_key_for(&avatar),
+            at,
+        )
+        .expect("the avatar maps back");
+    assert_eq!(user, eve.to_account_id());
+    let position = |at| -> pallet_lending::Position {
+        node.storage(
+            pallet_lending::Positions::<Runtime>::hashed_key_for(ETH_USD_MARKET, &avatar),
+            at,
+        )
+        .expect("the avatar has a market position")
+    };
+    let (borrowed, repaid) = (position(blocks[1]), position(blocks[2]));
+    assert_eq!(borrowed.collateral, whole(18));
+    assert!(borrowed.borrow_shares > 0);
+    // About 60 % of the debt shares are left after repaying 400 of 1 000 (a few blocks of
+    // interest aside).
+    let left = repaid.borrow_shares * 1_000 / borrowed.borrow_shares;
+    assert!((600..=601).contains(&left), "{left}");
+    node.stop();
     let _ = std::fs::remove_dir_all(&base);
 }

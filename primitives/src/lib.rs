@@ -249,6 +249,13 @@ pub trait LendingMarket<AccountId> {
         assets: Balance,
     ) -> Result<Balance, DispatchError>;
 
+    /// The loan-asset amount a liquidation seizing `seized_collateral` in `market` would repay
+    /// now (exactly what [`Self::liquidate`] charges in the same block), changing nothing.
+    fn liquidation_repayment(
+        market: MarketId,
+        seized_collateral: Balance,
+    ) -> Result<Balance, DispatchError>;
+
     /// `liquidator` seizes `seized_collateral` from `borrower`'s unhealthy position and repays
     /// its value at the oracle price divided by the market's LIF. Returns
     /// `(repaid loan assets, seized collateral)`. Any debt left without collateral is realised

@@ -1,8 +1,8 @@
 //! # Avatar pallet: per-user avatars over the lending market, with backstop priority
 //!
 //! Every user acts on the lending market through one keyless *avatar* account, the
-//! [`Config::PalletId`] sub-account of the user's account, created on first use (and kept in a
-//! reverse map avatar → user). [`supply`](Pallet::supply),
+//! [`Config::PalletId`] sub-account of a hash of the user's account, created on first use (and
+//! kept in a reverse map avatar → user). [`supply`](Pallet::supply),
 //! [`supply_collateral`](Pallet::supply_collateral), [`borrow`](Pallet::borrow),
 //! [`repay`](Pallet::repay), [`withdraw`](Pallet::withdraw) and
 //! [`withdraw_collateral`](Pallet::withdraw_collateral) are forwarded to [`Config::Lending`] as
@@ -24,25 +24,39 @@
 //!   backstop does. Before any user action the cushion is returned to its providers
 //!   (*untop*): a repayment pays the providers first; other actions borrow the cushion back
 //!   (which the position must be able to carry) and pay it to the providers. When
-//!   `debt_backstop > collateral · price · lltv` the position is liquidatable by the backstop:
-//!   the assigned member (or, for positions above `big_position`, every seat up to
-//!   `debt_at_start / seats` each) may [`liquidate`](Pallet::liquidate) through this pallet,
-//!   consuming its own cushion first, then the others' (which it pays back to them), then
-//!   repaying market debt; it receives collateral worth `amount · LIF` at the oracle price
-//!   and pays `user_share` of its gain into the reward jar ([`Config::Jar`]).
+//!   `debt_backstop > collateral · price · lltv` the position is liquidatable by the backstop
+//!   (see *Liquidation* below).
 //! - **Margin mode.** The avatar refuses borrows and collateral withdrawals that leave
-//!   `debt > collateral · price · (lltv − margin)`, and the members may liquidate as soon as a
-//!   position crosses that line, before the market lets anyone else.
+//!   `debt > collateral · price · (lltv − margin)`, and the backstop may liquidate as soon as
+//!   a position crosses that line, before the market lets anyone else.
 //!
-//! ## Reserved liquidation
+//! ## Liquidation
+//!
+//! The first call that finds a position liquidatable by the backstop's rule (any action, or
+//! the permissionless [`sync`](Pallet::sync)) starts its *episode*. During the members'
+//! priority only the member the franchise assigns to the position now ([`Config::Members`];
+//! for positions above `big_position`, every seat up to `debt_at_start / seats` each) may
+//! [`liquidate`](Pallet::liquidate), paying from its committed liquidity. The priority is
+//! over once the market's `priority_window` has run since the episode started *and* the
+//! franchise's current assignment window has passed its own priority period (so a member that
+//! rotated in is never pre-empted at once), or at once when the franchise assigns the
+//! position to the pool (no seat sold, every commitment exhausted). Then any keeper may have
+//! the backstop pool ([`Config::Pool`]) liquidate it with
+//! [`pool_liquidate`](Pallet::pool_liquidate); the members may still act too.
+//!
+//! A liquidation of `amount` covers the liquidator's own cushion, then the other providers'
+//! (bought back at par: the pool has none of its own), then market debt, as far as the market
+//! position stays healthy (the cushion is junior to the market's debt); when the market
+//! already sees the position unhealthy and `amount` does not cover its debt, the market part
+//! goes through the market's own liquidation. The liquidator receives collateral worth
+//! `amount · LIF` at the oracle price and pays `user_share` of its gain into the reward jar
+//! ([`Config::Jar`]; the market's own share, or the jar's default). A cushion left on a
+//! position with no collateral and no debt is written off. See `liquidation.rs`.
 //!
 //! The pallet implements [`LiquidationPermission`] for pallet-lending: positions that are not
-//! avatars may be liquidated by anyone; an avatar position may be liquidated directly in the
-//! market only by the backstop pool ([`Config::PoolAccount`]), and only after the member's
-//! priority: `priority_window` blocks after the backstop first saw the position liquidatable
-//! (the first [`sync`](Pallet::sync) or action that found it so), or at once when the franchise
-//! assigns the position to the pool (no seat sold, commitments exhausted). Members liquidate
-//! through [`liquidate`](Pallet::liquidate), which keeps the cushion ledger.
+//! avatars may be liquidated by anyone; an avatar position only by the avatar itself, which
+//! only this pallet can make happen, so every liquidation of an avatar keeps the cushion
+//! ledger and pays the jar.
 //!
 //! ## Score and slashing
 //!
@@ -57,12 +71,13 @@
 //!
 //! `lib.rs` declares config, storage, events, errors and thin calls; `types.rs` the
 //! parameters and the position record; `functions.rs` avatars, sync, health and the
-//! forwarded user actions; `cushion.rs` top-up, untop and liquidation; `params.rs`
-//! governance; `permission.rs` the [`LiquidationPermission`] implementation;
+//! forwarded user actions; `cushion.rs` top-up and untop; `liquidation.rs` the members' and
+//! the pool's liquidations; `params.rs` governance; `permission.rs` the [`LiquidationPermission`] implementation;
 //! `invariants.rs` the `try_state` checks (cushions recorded = paid in − returned −
-//! consumed; every avatar maps to one user and back). Tests are in `src/tests/` by topic
-//! (`avatar`, `cushion`, `liquidate`, `margin`, `params`, `sync`, `life` with the whole life of
-//! a position in both modes against hand-computed balances), all run through
+//! consumed − written off; every avatar maps to one user and back). Tests are in
+//! `src/tests/` by topic (`avatar`, `cushion`, `liquidate`, `pool`, `margin`, `params`,
+//! `sync`, `life` with the whole life of a position in both modes against hand-computed
+//! balances), all run through
 //! `ExtBuilder::build_and_execute`, which checks the invariants after every test.
 //!
 //! [`LiquidationPermission`]: backstop_primitives::LiquidationPermission
@@ -422,8 +437,12 @@ pub mod pallet {
         /// The members' priority on the position is not over: the pool may not liquidate it
         /// yet.
         PriorityNotPassed,
-        /// The liquidation is too small to pay any collateral.
+        /// The liquidation is too small: the collateral it pays is below the collateral
+        /// asset's minimum balance.
         DustAmount,
+        /// The market charged a liquidation differently from its own quote (a bug in the
+        /// market); nothing was done.
+        MarketMismatch,
         /// An arithmetic overflow.
         Overflow,
     }

@@ -35,7 +35,10 @@ use backstop_primitives::{
 };
 use frame_support::{
     ensure,
-    traits::{fungibles::Mutate, tokens::Preservation},
+    traits::{
+        fungibles::{Inspect, Mutate},
+        tokens::Preservation,
+    },
 };
 use frame_system::pallet_prelude::BlockNumberFor;
 use sp_arithmetic::{
@@ -44,11 +47,6 @@ use sp_arithmetic::{
 };
 use sp_runtime::{DispatchError, DispatchResult};
 
-/// Loan units drawn above `amount` when the market's own liquidation carries the market part:
-/// the market rounds the repayment up (value, incentive, shares, assets); what is not spent
-/// goes straight back.
-const MARKET_ROUNDING_SLACK: Balance = 4;
-
 /// Who liquidates an avatar position, and pays for it.
 #[derive(Clone, PartialEq, Eq, Debug)]
 pub(crate) enum Liquidator<AccountId> {
@@ -56,6 +54,18 @@ pub(crate) enum Liquidator<AccountId> {
     Member(AccountId),
     /// The backstop pool, triggered by `keeper`; the collateral is paid to the pool.
     Pool { keeper: AccountId },
+}
+
+/// Where the avatar pays stable it was funded with during a liquidation.
+enum Payout<AccountId> {
+    /// Back to a cushion provider's commitment.
+    Provider(AccountId),
+    /// Into the reward jar.
+    Jar,
+    /// Repaying market debt.
+    Market,
+    /// The market's own liquidation, seizing this much collateral.
+    MarketLiquidation(Balance),
 }
 
 /// What a liquidation did, in loan units (`seized` in collateral units).
@@ -149,21 +159,6 @@ impl<T: Config> Pallet<T> {
         }
     }
 
-    /// `from` pays `amount` of unspent stable back to the liquidator.
-    fn refund(
-        liquidator: &Liquidator<T::AccountId>,
-        amount: Balance,
-        from: &T::AccountId,
-    ) -> DispatchResult {
-        if amount.is_zero() {
-            return Ok(());
-        }
-        match liquidator {
-            Liquidator::Member(member) => T::Members::return_to_commitment(member, amount, from),
-            Liquidator::Pool { .. } => T::Pool::return_stable(from, amount),
-        }
-    }
-
     /// `liquidator` liquidates `amount` of `user`'s `debt_backstop` in `market` (see the
     /// module doc).
     pub(crate) fn do_liquidate(
@@ -246,23 +241,21 @@ impl<T: Config> Pallet<T> {
             Self::liquidate_in_market(&liquidator, market, &info, &avatar, amount, price)?
         } else {
             let seized = Self::collateral_for(&info, amount, price, collateral)?;
-            ensure!(!seized.is_zero(), Error::<T>::DustAmount);
+            Self::ensure_not_dust(&info, seized)?;
             let to_jar = Self::jar_part(market, seized, price, amount)?;
             let cost = repaid_target
                 .checked_add(others_used)
                 .and_then(|c| c.checked_add(to_jar))
                 .ok_or(Error::<T>::Overflow)?;
             Self::fund(&liquidator, cost, &avatar)?;
-            for (provider, take) in others.iter() {
-                T::Members::return_to_commitment(provider, *take, &avatar)?;
-            }
-            if !repaid_target.is_zero() {
-                T::Lending::repay(&avatar, market, &avatar, repaid_target)?;
-            }
+            let mut payouts: Vec<(Balance, Payout<T::AccountId>)> = others
+                .iter()
+                .map(|(provider, take)| (*take, Payout::Provider(provider.clone())))
+                .collect();
+            payouts.push((to_jar, Payout::Jar));
+            payouts.push((repaid_target, Payout::Market));
+            Self::pay_out(market, &avatar, payouts)?;
             T::Lending::withdraw_collateral(&avatar, market, seized, &receiver)?;
-            if !to_jar.is_zero() {
-                T::Jar::deposit_income(&avatar, to_jar)?;
-            }
             Outcome {
                 amount,
                 repaid: repaid_target,
@@ -340,9 +333,51 @@ impl<T: Config> Pallet<T> {
         Ok(())
     }
 
+    /// Refuses a liquidation whose collateral is below the collateral asset's minimum
+    /// balance (no account could receive it).
+    fn ensure_not_dust(info: &MarketInfo, seized: Balance) -> DispatchResult {
+        ensure!(
+            !seized.is_zero() && seized >= T::Assets::minimum_balance(info.collateral_asset),
+            Error::<T>::DustAmount
+        );
+        Ok(())
+    }
+
+    /// The avatar pays out what the liquidator funded, smallest payment first, so that what
+    /// it holds in between is always at least the largest payment: no remainder below the
+    /// stable asset's minimum balance is ever left to be reaped.
+    fn pay_out(
+        market: MarketId,
+        avatar: &T::AccountId,
+        mut payouts: Vec<(Balance, Payout<T::AccountId>)>,
+    ) -> DispatchResult {
+        payouts.sort_by_key(|(amount, _)| *amount);
+        for (amount, payout) in payouts {
+            if amount.is_zero() {
+                continue;
+            }
+            match payout {
+                Payout::Provider(provider) => {
+                    T::Members::return_to_commitment(&provider, amount, avatar)?
+                }
+                Payout::Jar => T::Jar::deposit_income(avatar, amount)?,
+                Payout::Market => {
+                    T::Lending::repay(avatar, market, avatar, amount)?;
+                }
+                Payout::MarketLiquidation(seized) => {
+                    // The quote is the market's own computation in the same block; refuse
+                    // rather than strand funds in the avatar if they ever differ.
+                    let (repaid, _) = T::Lending::liquidate(avatar, market, avatar, seized)?;
+                    ensure!(repaid == amount, Error::<T>::MarketMismatch);
+                }
+            }
+        }
+        Ok(())
+    }
+
     /// The market part through the market's own liquidation, the avatar liquidating itself:
-    /// collateral worth `amount · LIF` is seized for what the market charges (at most
-    /// `amount` plus its rounding), then passed on to the liquidator.
+    /// collateral worth `amount · LIF` is seized for what the market charges for it (at most
+    /// `amount`, quoted before), then passed on to the liquidator.
     fn liquidate_in_market(
         liquidator: &Liquidator<T::AccountId>,
         market: MarketId,
@@ -352,25 +387,20 @@ impl<T: Config> Pallet<T> {
         price: FixedU128,
     ) -> Result<Outcome, DispatchError> {
         let collateral = T::Lending::position(market, avatar)?.collateral;
-        let target = Self::collateral_for(info, amount, price, collateral)?;
-        ensure!(!target.is_zero(), Error::<T>::DustAmount);
-        let budget = amount
-            .checked_add(MARKET_ROUNDING_SLACK)
-            .ok_or(Error::<T>::Overflow)?;
-        Self::fund(liquidator, budget, avatar)?;
-        let (repaid, seized) = T::Lending::liquidate(avatar, market, avatar, target)?;
+        let seized = Self::collateral_for(info, amount, price, collateral)?;
+        Self::ensure_not_dust(info, seized)?;
+        let repaid = T::Lending::liquidation_repayment(market, seized)?;
         let to_jar = Self::jar_part(market, seized, price, repaid)?;
-        let mut unspent = budget.checked_sub(repaid).ok_or(Error::<T>::Overflow)?;
-        if to_jar > unspent {
-            Self::fund(liquidator, to_jar.saturating_sub(unspent), avatar)?;
-            unspent = 0;
-        } else {
-            unspent = unspent.saturating_sub(to_jar);
-        }
-        if !to_jar.is_zero() {
-            T::Jar::deposit_income(avatar, to_jar)?;
-        }
-        Self::refund(liquidator, unspent, avatar)?;
+        let cost = repaid.checked_add(to_jar).ok_or(Error::<T>::Overflow)?;
+        Self::fund(liquidator, cost, avatar)?;
+        Self::pay_out(
+            market,
+            avatar,
+            alloc::vec![
+                (to_jar, Payout::Jar),
+                (repaid, Payout::MarketLiquidation(seized)),
+            ],
+        )?;
         let receiver = match liquidator {
             Liquidator::Member(member) => member.clone(),
             Liquidator::Pool { .. } => T::Pool::account(),
@@ -387,7 +417,7 @@ impl<T: Config> Pallet<T> {
             repaid,
             seized,
             to_jar,
-            cost: repaid.checked_add(to_jar).ok_or(Error::<T>::Overflow)?,
+            cost,
         })
     }
 }

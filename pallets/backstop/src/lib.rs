@@ -4,7 +4,9 @@
 //! ([`deposit`](Pallet::deposit)); the pool pays the debt of unhealthy lending positions and
 //! receives their collateral at the market's liquidation incentive
 //! ([`liquidate`](Pallet::liquidate), open to any keeper, who may earn `caller_fee` of the
-//! gain); arbitrageurs buy that collateral back for the stable asset at the oracle price minus
+//! gain; avatar positions go through pallet-avatar's `pool_liquidate` once the members'
+//! priority is over, which draws on the pool through
+//! [`BackstopPool`](backstop_primitives::BackstopPool) and books the same way); arbitrageurs buy that collateral back for the stable asset at the oracle price minus
 //! a discount given by an integer StableSwap curve ([`swap`](Pallet::swap), see [`curve`]):
 //! the more of the pool is collateral, the larger the discount, capped at `max_discount`. The
 //! gain of each liquidation stays in the pool, so the share price grows; depositors

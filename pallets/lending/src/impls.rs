@@ -134,6 +134,15 @@ impl<T: Config> LendingMarket<T::AccountId> for Pallet<T> {
         with_storage_layer(|| Self::do_repay(payer, market, on_behalf_of, assets))
     }
 
+    fn liquidation_repayment(
+        market: MarketId,
+        seized_collateral: Balance,
+    ) -> Result<Balance, DispatchError> {
+        let state = Self::view_accrued(market)?;
+        let price = Self::collateral_price(&state)?;
+        Self::repayment_for(&state, price, seized_collateral).map(|(_, assets)| assets)
+    }
+
     fn liquidate(
         liquidator: &T::AccountId,
         market: MarketId,

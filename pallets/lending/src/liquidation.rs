@@ -7,7 +7,7 @@
 //! collateral but with debt, the debt is bad debt: it leaves the borrow totals and is taken
 //! from the suppliers' total (socialised), and `T::OnBadDebt` is told.
 
-use crate::{math, pallet::*};
+use crate::{math, pallet::*, types::Market};
 use backstop_primitives::{Balance, LiquidationPermission, MarketId, OnBadDebt, Shares};
 use frame_support::{
     ensure,
@@ -30,6 +30,37 @@ pub struct Liquidation {
 }
 
 impl<T: Config> Pallet<T> {
+    /// What a liquidation seizing `seized` collateral of `market` at `price` repays:
+    /// `seized · price / LIF` in loan units, then converted to borrow shares and back, every
+    /// step rounded up (against the liquidator). Returns `(shares, assets)`.
+    pub(crate) fn repayment_for(
+        market: &Market,
+        price: FixedU128,
+        seized: Balance,
+    ) -> Result<(Shares, Balance), DispatchError> {
+        let seized_value = math::value_up(seized, price).ok_or(Error::<T>::Overflow)?;
+        let repaid_value = math::mul_div(
+            seized_value,
+            FixedU128::DIV,
+            market.lif.into_inner(),
+            Rounding::Up,
+        )
+        .ok_or(Error::<T>::Overflow)?;
+        let repaid_shares = math::to_shares_up(
+            repaid_value,
+            market.total_borrow_assets,
+            market.total_borrow_shares,
+        )
+        .ok_or(Error::<T>::Overflow)?;
+        let repaid_assets = math::to_assets_up(
+            repaid_shares,
+            market.total_borrow_assets,
+            market.total_borrow_shares,
+        )
+        .ok_or(Error::<T>::Overflow)?;
+        Ok((repaid_shares, repaid_assets))
+    }
+
     /// `liquidator` seizes `seized` collateral of `borrower`'s unhealthy position in `id`.
     pub(crate) fn do_liquidate(
         liquidator: &T::AccountId,
@@ -65,27 +96,7 @@ impl<T: Config> Pallet<T> {
             .checked_sub(seized)
             .ok_or(Error::<T>::SeizeExceedsCollateral)?;
 
-        // repaid = seized · price / LIF, every step rounded up (against the liquidator).
-        let seized_value = math::value_up(seized, price).ok_or(Error::<T>::Overflow)?;
-        let repaid_value = math::mul_div(
-            seized_value,
-            FixedU128::DIV,
-            market.lif.into_inner(),
-            Rounding::Up,
-        )
-        .ok_or(Error::<T>::Overflow)?;
-        let repaid_shares = math::to_shares_up(
-            repaid_value,
-            market.total_borrow_assets,
-            market.total_borrow_shares,
-        )
-        .ok_or(Error::<T>::Overflow)?;
-        let repaid_assets = math::to_assets_up(
-            repaid_shares,
-            market.total_borrow_assets,
-            market.total_borrow_shares,
-        )
-        .ok_or(Error::<T>::Overflow)?;
+        let (repaid_shares, repaid_assets) = Self::repayment_for(&market, price, seized)?;
         position.borrow_shares = position
             .borrow_shares
             .checked_sub(repaid_shares)

@@ -63,8 +63,13 @@ fn life_of_a_position_in_cushion_mode() {
             ),
             pallet_lending::Error::<Test>::LiquidationNotPermitted
         );
-        // So is the pool, during the member's priority window.
+        // So is the pool (it liquidates avatars only through `pool_liquidate`), and that
+        // waits for the member's priority window.
         assert_ok!(Avatar::sync(RuntimeOrigin::signed(OUTSIDER), MARKET, ALICE));
+        assert_noop!(
+            Avatar::pool_liquidate(RuntimeOrigin::signed(OUTSIDER), MARKET, ALICE, 100 * UNIT),
+            Error::<Test>::PriorityNotPassed
+        );
         assert_noop!(
             Lending::liquidate(
                 RuntimeOrigin::signed(POOL),
