@@ -52,8 +52,8 @@ pub trait WeightInfo {
 	fn leave(m: u32, ) -> Weight;
 	fn top_up() -> Weight;
 	fn liquidate() -> Weight;
-	fn pool_liquidate() -> Weight;
 	fn liquidate_in_market() -> Weight;
+	fn pool_liquidate() -> Weight;
 	fn pool_liquidate_in_market() -> Weight;
 	fn sync() -> Weight;
 	fn set_params() -> Weight;
@@ -65,7 +65,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Lending::Markets` (r:1 w:1)
 	/// Proof: `Lending::Markets` (`max_values`: None, `max_size`: Some(164), added: 2639, mode: `MaxEncodedLen`)
 	/// Storage: `Avatar::Pending` (r:1 w:0)
-	/// Proof: `Avatar::Pending` (`max_values`: None, `max_size`: Some(53), added: 2528, mode: `MaxEncodedLen`)
+	/// Proof: `Avatar::Pending` (`max_values`: None, `max_size`: Some(54), added: 2529, mode: `MaxEncodedLen`)
 	/// Storage: `Avatar::AvatarOf` (r:1 w:0)
 	/// Proof: `Avatar::AvatarOf` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
 	/// Storage: `Avatar::Positions` (r:1 w:1)
@@ -93,9 +93,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Backstop::Seats` (r:1 w:1)
 	/// Proof: `Backstop::Seats` (`max_values`: Some(1), `max_size`: Some(1025), added: 1520, mode: `MaxEncodedLen`)
 	/// Storage: `Avatar::Cushions` (r:1 w:1)
-	/// Proof: `Avatar::Cushions` (`max_values`: None, `max_size`: Some(60), added: 2535, mode: `MaxEncodedLen`)
+	/// Proof: `Avatar::Cushions` (`max_values`: None, `max_size`: Some(76), added: 2551, mode: `MaxEncodedLen`)
 	/// Storage: `Avatar::Params` (r:1 w:0)
-	/// Proof: `Avatar::Params` (`max_values`: None, `max_size`: Some(49), added: 2524, mode: `MaxEncodedLen`)
+	/// Proof: `Avatar::Params` (`max_values`: None, `max_size`: Some(50), added: 2525, mode: `MaxEncodedLen`)
 	/// Storage: `Backstop::Jar` (r:1 w:1)
 	/// Proof: `Backstop::Jar` (`max_values`: Some(1), `max_size`: Some(60), added: 555, mode: `MaxEncodedLen`)
 	/// Storage: `Backstop::RewardPerWeight` (r:1 w:1)
@@ -118,17 +118,17 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Lending::IndexTop` (`max_values`: None, `max_size`: Some(20), added: 2495, mode: `MaxEncodedLen`)
 	fn supply() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `4451`
+		//  Measured:  `4579`
 		//  Estimated: `31518`
-		// Minimum execution time: 1_992_203_000 picoseconds.
-		Weight::from_parts(2_054_385_000, 31518)
+		// Minimum execution time: 1_996_179_000 picoseconds.
+		Weight::from_parts(2_069_868_000, 31518)
 			.saturating_add(T::DbWeight::get().reads(44_u64))
 			.saturating_add(T::DbWeight::get().writes(35_u64))
 	}
 	/// Storage: `Lending::Markets` (r:1 w:1)
 	/// Proof: `Lending::Markets` (`max_values`: None, `max_size`: Some(164), added: 2639, mode: `MaxEncodedLen`)
 	/// Storage: `Avatar::Pending` (r:1 w:0)
-	/// Proof: `Avatar::Pending` (`max_values`: None, `max_size`: Some(53), added: 2528, mode: `MaxEncodedLen`)
+	/// Proof: `Avatar::Pending` (`max_values`: None, `max_size`: Some(54), added: 2529, mode: `MaxEncodedLen`)
 	/// Storage: `Avatar::AvatarOf` (r:1 w:0)
 	/// Proof: `Avatar::AvatarOf` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
 	/// Storage: `Avatar::Positions` (r:1 w:1)
@@ -156,9 +156,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Backstop::Seats` (r:1 w:1)
 	/// Proof: `Backstop::Seats` (`max_values`: Some(1), `max_size`: Some(1025), added: 1520, mode: `MaxEncodedLen`)
 	/// Storage: `Avatar::Cushions` (r:1 w:1)
-	/// Proof: `Avatar::Cushions` (`max_values`: None, `max_size`: Some(60), added: 2535, mode: `MaxEncodedLen`)
+	/// Proof: `Avatar::Cushions` (`max_values`: None, `max_size`: Some(76), added: 2551, mode: `MaxEncodedLen`)
 	/// Storage: `Avatar::Params` (r:1 w:0)
-	/// Proof: `Avatar::Params` (`max_values`: None, `max_size`: Some(49), added: 2524, mode: `MaxEncodedLen`)
+	/// Proof: `Avatar::Params` (`max_values`: None, `max_size`: Some(50), added: 2525, mode: `MaxEncodedLen`)
 	/// Storage: `Backstop::Jar` (r:1 w:1)
 	/// Proof: `Backstop::Jar` (`max_values`: Some(1), `max_size`: Some(60), added: 555, mode: `MaxEncodedLen`)
 	/// Storage: `Backstop::RewardPerWeight` (r:1 w:1)
@@ -179,17 +179,17 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Lending::IndexTop` (`max_values`: None, `max_size`: Some(20), added: 2495, mode: `MaxEncodedLen`)
 	fn supply_collateral() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `4703`
+		//  Measured:  `4759`
 		//  Estimated: `44238`
-		// Minimum execution time: 2_712_441_000 picoseconds.
-		Weight::from_parts(2_778_939_000, 44238)
+		// Minimum execution time: 2_732_560_000 picoseconds.
+		Weight::from_parts(2_856_795_000, 44238)
 			.saturating_add(T::DbWeight::get().reads(50_u64))
 			.saturating_add(T::DbWeight::get().writes(42_u64))
 	}
 	/// Storage: `Lending::Markets` (r:1 w:1)
 	/// Proof: `Lending::Markets` (`max_values`: None, `max_size`: Some(164), added: 2639, mode: `MaxEncodedLen`)
 	/// Storage: `Avatar::Pending` (r:1 w:0)
-	/// Proof: `Avatar::Pending` (`max_values`: None, `max_size`: Some(53), added: 2528, mode: `MaxEncodedLen`)
+	/// Proof: `Avatar::Pending` (`max_values`: None, `max_size`: Some(54), added: 2529, mode: `MaxEncodedLen`)
 	/// Storage: `Avatar::AvatarOf` (r:1 w:0)
 	/// Proof: `Avatar::AvatarOf` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
 	/// Storage: `Avatar::Positions` (r:1 w:1)
@@ -217,9 +217,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Backstop::Seats` (r:1 w:1)
 	/// Proof: `Backstop::Seats` (`max_values`: Some(1), `max_size`: Some(1025), added: 1520, mode: `MaxEncodedLen`)
 	/// Storage: `Avatar::Cushions` (r:1 w:1)
-	/// Proof: `Avatar::Cushions` (`max_values`: None, `max_size`: Some(60), added: 2535, mode: `MaxEncodedLen`)
+	/// Proof: `Avatar::Cushions` (`max_values`: None, `max_size`: Some(76), added: 2551, mode: `MaxEncodedLen`)
 	/// Storage: `Avatar::Params` (r:1 w:0)
-	/// Proof: `Avatar::Params` (`max_values`: None, `max_size`: Some(49), added: 2524, mode: `MaxEncodedLen`)
+	/// Proof: `Avatar::Params` (`max_values`: None, `max_size`: Some(50), added: 2525, mode: `MaxEncodedLen`)
 	/// Storage: `Backstop::Jar` (r:1 w:1)
 	/// Proof: `Backstop::Jar` (`max_values`: Some(1), `max_size`: Some(60), added: 555, mode: `MaxEncodedLen`)
 	/// Storage: `Backstop::RewardPerWeight` (r:1 w:1)
@@ -240,17 +240,17 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Lending::IndexTop` (`max_values`: None, `max_size`: Some(20), added: 2495, mode: `MaxEncodedLen`)
 	fn borrow() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `4425`
+		//  Measured:  `4553`
 		//  Estimated: `44238`
-		// Minimum execution time: 2_733_031_000 picoseconds.
-		Weight::from_parts(2_802_445_000, 44238)
+		// Minimum execution time: 2_754_754_000 picoseconds.
+		Weight::from_parts(2_873_049_000, 44238)
 			.saturating_add(T::DbWeight::get().reads(48_u64))
 			.saturating_add(T::DbWeight::get().writes(40_u64))
 	}
 	/// Storage: `Lending::Markets` (r:1 w:1)
 	/// Proof: `Lending::Markets` (`max_values`: None, `max_size`: Some(164), added: 2639, mode: `MaxEncodedLen`)
 	/// Storage: `Avatar::Pending` (r:1 w:0)
-	/// Proof: `Avatar::Pending` (`max_values`: None, `max_size`: Some(53), added: 2528, mode: `MaxEncodedLen`)
+	/// Proof: `Avatar::Pending` (`max_values`: None, `max_size`: Some(54), added: 2529, mode: `MaxEncodedLen`)
 	/// Storage: `Avatar::AvatarOf` (r:1 w:0)
 	/// Proof: `Avatar::AvatarOf` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
 	/// Storage: `Avatar::Positions` (r:1 w:1)
@@ -266,7 +266,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Assets::Account` (r:3 w:3)
 	/// Proof: `Assets::Account` (`max_values`: None, `max_size`: Some(134), added: 2609, mode: `MaxEncodedLen`)
 	/// Storage: `Avatar::Cushions` (r:1 w:1)
-	/// Proof: `Avatar::Cushions` (`max_values`: None, `max_size`: Some(60), added: 2535, mode: `MaxEncodedLen`)
+	/// Proof: `Avatar::Cushions` (`max_values`: None, `max_size`: Some(76), added: 2551, mode: `MaxEncodedLen`)
 	/// Storage: `Lending::IndexNodes` (r:1 w:1)
 	/// Proof: `Lending::IndexNodes` (`max_values`: None, `max_size`: Some(134), added: 2609, mode: `MaxEncodedLen`)
 	/// Storage: `Lending::IndexBuckets` (r:2 w:2)
@@ -278,7 +278,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Assets::Metadata` (r:2 w:0)
 	/// Proof: `Assets::Metadata` (`max_values`: None, `max_size`: Some(140), added: 2615, mode: `MaxEncodedLen`)
 	/// Storage: `Avatar::Params` (r:1 w:0)
-	/// Proof: `Avatar::Params` (`max_values`: None, `max_size`: Some(49), added: 2524, mode: `MaxEncodedLen`)
+	/// Proof: `Avatar::Params` (`max_values`: None, `max_size`: Some(50), added: 2525, mode: `MaxEncodedLen`)
 	/// Storage: `Backstop::Jar` (r:1 w:1)
 	/// Proof: `Backstop::Jar` (`max_values`: Some(1), `max_size`: Some(60), added: 555, mode: `MaxEncodedLen`)
 	/// Storage: `Backstop::RewardPerWeight` (r:1 w:1)
@@ -299,17 +299,17 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Lending::IndexTop` (`max_values`: None, `max_size`: Some(20), added: 2495, mode: `MaxEncodedLen`)
 	fn repay() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `4323`
+		//  Measured:  `4340`
 		//  Estimated: `31518`
-		// Minimum execution time: 1_699_059_000 picoseconds.
-		Weight::from_parts(1_753_209_000, 31518)
+		// Minimum execution time: 1_711_367_000 picoseconds.
+		Weight::from_parts(1_783_293_000, 31518)
 			.saturating_add(T::DbWeight::get().reads(40_u64))
 			.saturating_add(T::DbWeight::get().writes(32_u64))
 	}
 	/// Storage: `Lending::Markets` (r:1 w:1)
 	/// Proof: `Lending::Markets` (`max_values`: None, `max_size`: Some(164), added: 2639, mode: `MaxEncodedLen`)
 	/// Storage: `Avatar::Pending` (r:1 w:0)
-	/// Proof: `Avatar::Pending` (`max_values`: None, `max_size`: Some(53), added: 2528, mode: `MaxEncodedLen`)
+	/// Proof: `Avatar::Pending` (`max_values`: None, `max_size`: Some(54), added: 2529, mode: `MaxEncodedLen`)
 	/// Storage: `Avatar::AvatarOf` (r:1 w:0)
 	/// Proof: `Avatar::AvatarOf` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
 	/// Storage: `Avatar::Positions` (r:1 w:1)
@@ -337,9 +337,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Backstop::Seats` (r:1 w:1)
 	/// Proof: `Backstop::Seats` (`max_values`: Some(1), `max_size`: Some(1025), added: 1520, mode: `MaxEncodedLen`)
 	/// Storage: `Avatar::Cushions` (r:1 w:1)
-	/// Proof: `Avatar::Cushions` (`max_values`: None, `max_size`: Some(60), added: 2535, mode: `MaxEncodedLen`)
+	/// Proof: `Avatar::Cushions` (`max_values`: None, `max_size`: Some(76), added: 2551, mode: `MaxEncodedLen`)
 	/// Storage: `Avatar::Params` (r:1 w:0)
-	/// Proof: `Avatar::Params` (`max_values`: None, `max_size`: Some(49), added: 2524, mode: `MaxEncodedLen`)
+	/// Proof: `Avatar::Params` (`max_values`: None, `max_size`: Some(50), added: 2525, mode: `MaxEncodedLen`)
 	/// Storage: `Backstop::Jar` (r:1 w:1)
 	/// Proof: `Backstop::Jar` (`max_values`: Some(1), `max_size`: Some(60), added: 555, mode: `MaxEncodedLen`)
 	/// Storage: `Backstop::RewardPerWeight` (r:1 w:1)
@@ -360,17 +360,17 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Lending::IndexTop` (`max_values`: None, `max_size`: Some(20), added: 2495, mode: `MaxEncodedLen`)
 	fn withdraw() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `4646`
+		//  Measured:  `4774`
 		//  Estimated: `31518`
-		// Minimum execution time: 1_971_553_000 picoseconds.
-		Weight::from_parts(2_029_328_000, 31518)
+		// Minimum execution time: 1_979_595_000 picoseconds.
+		Weight::from_parts(2_053_874_000, 31518)
 			.saturating_add(T::DbWeight::get().reads(43_u64))
 			.saturating_add(T::DbWeight::get().writes(35_u64))
 	}
 	/// Storage: `Lending::Markets` (r:1 w:1)
 	/// Proof: `Lending::Markets` (`max_values`: None, `max_size`: Some(164), added: 2639, mode: `MaxEncodedLen`)
 	/// Storage: `Avatar::Pending` (r:1 w:0)
-	/// Proof: `Avatar::Pending` (`max_values`: None, `max_size`: Some(53), added: 2528, mode: `MaxEncodedLen`)
+	/// Proof: `Avatar::Pending` (`max_values`: None, `max_size`: Some(54), added: 2529, mode: `MaxEncodedLen`)
 	/// Storage: `Avatar::AvatarOf` (r:1 w:0)
 	/// Proof: `Avatar::AvatarOf` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
 	/// Storage: `Avatar::Positions` (r:1 w:1)
@@ -398,9 +398,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Backstop::Seats` (r:1 w:1)
 	/// Proof: `Backstop::Seats` (`max_values`: Some(1), `max_size`: Some(1025), added: 1520, mode: `MaxEncodedLen`)
 	/// Storage: `Avatar::Cushions` (r:1 w:1)
-	/// Proof: `Avatar::Cushions` (`max_values`: None, `max_size`: Some(60), added: 2535, mode: `MaxEncodedLen`)
+	/// Proof: `Avatar::Cushions` (`max_values`: None, `max_size`: Some(76), added: 2551, mode: `MaxEncodedLen`)
 	/// Storage: `Avatar::Params` (r:1 w:0)
-	/// Proof: `Avatar::Params` (`max_values`: None, `max_size`: Some(49), added: 2524, mode: `MaxEncodedLen`)
+	/// Proof: `Avatar::Params` (`max_values`: None, `max_size`: Some(50), added: 2525, mode: `MaxEncodedLen`)
 	/// Storage: `Backstop::Jar` (r:1 w:1)
 	/// Proof: `Backstop::Jar` (`max_values`: Some(1), `max_size`: Some(60), added: 555, mode: `MaxEncodedLen`)
 	/// Storage: `Backstop::RewardPerWeight` (r:1 w:1)
@@ -421,10 +421,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Lending::IndexTop` (`max_values`: None, `max_size`: Some(20), added: 2495, mode: `MaxEncodedLen`)
 	fn withdraw_collateral() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `4703`
+		//  Measured:  `4759`
 		//  Estimated: `44238`
-		// Minimum execution time: 2_748_735_000 picoseconds.
-		Weight::from_parts(2_817_186_000, 44238)
+		// Minimum execution time: 2_757_227_000 picoseconds.
+		Weight::from_parts(2_881_391_000, 44238)
 			.saturating_add(T::DbWeight::get().reads(50_u64))
 			.saturating_add(T::DbWeight::get().writes(42_u64))
 	}
@@ -471,12 +471,12 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `m` is `[1, 16]`.
 	fn leave(m: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `3240 + m * (769 ±0)`
+		//  Measured:  `3279 + m * (769 ±0)`
 		//  Estimated: `7050 + m * (5232 ±0)`
-		// Minimum execution time: 1_058_219_000 picoseconds.
-		Weight::from_parts(390_881_984, 7050)
-			// Standard Error: 250_334
-			.saturating_add(Weight::from_parts(683_203_091, 0).saturating_mul(m.into()))
+		// Minimum execution time: 1_066_401_000 picoseconds.
+		Weight::from_parts(419_669_269, 7050)
+			// Standard Error: 431_788
+			.saturating_add(Weight::from_parts(686_572_214, 0).saturating_mul(m.into()))
 			.saturating_add(T::DbWeight::get().reads(16_u64))
 			.saturating_add(T::DbWeight::get().reads((9_u64).saturating_mul(m.into())))
 			.saturating_add(T::DbWeight::get().writes(15_u64))
@@ -486,9 +486,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Lending::Markets` (r:1 w:1)
 	/// Proof: `Lending::Markets` (`max_values`: None, `max_size`: Some(164), added: 2639, mode: `MaxEncodedLen`)
 	/// Storage: `Avatar::Pending` (r:1 w:0)
-	/// Proof: `Avatar::Pending` (`max_values`: None, `max_size`: Some(53), added: 2528, mode: `MaxEncodedLen`)
+	/// Proof: `Avatar::Pending` (`max_values`: None, `max_size`: Some(54), added: 2529, mode: `MaxEncodedLen`)
 	/// Storage: `Avatar::Params` (r:1 w:0)
-	/// Proof: `Avatar::Params` (`max_values`: None, `max_size`: Some(49), added: 2524, mode: `MaxEncodedLen`)
+	/// Proof: `Avatar::Params` (`max_values`: None, `max_size`: Some(50), added: 2525, mode: `MaxEncodedLen`)
 	/// Storage: `Avatar::AvatarOf` (r:1 w:0)
 	/// Proof: `Avatar::AvatarOf` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
 	/// Storage: `Avatar::Positions` (r:1 w:1)
@@ -518,7 +518,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Lending::IndexBitmap` (r:12 w:12)
 	/// Proof: `Lending::IndexBitmap` (`max_values`: None, `max_size`: Some(69), added: 2544, mode: `MaxEncodedLen`)
 	/// Storage: `Avatar::Cushions` (r:1 w:1)
-	/// Proof: `Avatar::Cushions` (`max_values`: None, `max_size`: Some(60), added: 2535, mode: `MaxEncodedLen`)
+	/// Proof: `Avatar::Cushions` (`max_values`: None, `max_size`: Some(76), added: 2551, mode: `MaxEncodedLen`)
 	/// Storage: `Backstop::Jar` (r:1 w:1)
 	/// Proof: `Backstop::Jar` (`max_values`: Some(1), `max_size`: Some(60), added: 555, mode: `MaxEncodedLen`)
 	/// Storage: `Backstop::RewardPerWeight` (r:1 w:1)
@@ -537,19 +537,19 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Lending::IndexTop` (`max_values`: None, `max_size`: Some(20), added: 2495, mode: `MaxEncodedLen`)
 	fn top_up() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `4256`
+		//  Measured:  `4295`
 		//  Estimated: `31518`
-		// Minimum execution time: 1_747_841_000 picoseconds.
-		Weight::from_parts(1_800_679_000, 31518)
+		// Minimum execution time: 1_751_176_000 picoseconds.
+		Weight::from_parts(1_808_881_000, 31518)
 			.saturating_add(T::DbWeight::get().reads(41_u64))
 			.saturating_add(T::DbWeight::get().writes(33_u64))
 	}
 	/// Storage: `Lending::Markets` (r:1 w:1)
 	/// Proof: `Lending::Markets` (`max_values`: None, `max_size`: Some(164), added: 2639, mode: `MaxEncodedLen`)
 	/// Storage: `Avatar::Pending` (r:1 w:0)
-	/// Proof: `Avatar::Pending` (`max_values`: None, `max_size`: Some(53), added: 2528, mode: `MaxEncodedLen`)
+	/// Proof: `Avatar::Pending` (`max_values`: None, `max_size`: Some(54), added: 2529, mode: `MaxEncodedLen`)
 	/// Storage: `Avatar::Params` (r:1 w:0)
-	/// Proof: `Avatar::Params` (`max_values`: None, `max_size`: Some(49), added: 2524, mode: `MaxEncodedLen`)
+	/// Proof: `Avatar::Params` (`max_values`: None, `max_size`: Some(50), added: 2525, mode: `MaxEncodedLen`)
 	/// Storage: `Avatar::AvatarOf` (r:1 w:0)
 	/// Proof: `Avatar::AvatarOf` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
 	/// Storage: `Avatar::Positions` (r:1 w:1)
@@ -568,10 +568,14 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Backstop::Seats` (`max_values`: Some(1), `max_size`: Some(1025), added: 1520, mode: `MaxEncodedLen`)
 	/// Storage: `Assets::Asset` (r:2 w:2)
 	/// Proof: `Assets::Asset` (`max_values`: None, `max_size`: Some(210), added: 2685, mode: `MaxEncodedLen`)
+	/// Storage: `Backstop::SharingParameters` (r:1 w:0)
+	/// Proof: `Backstop::SharingParameters` (`max_values`: Some(1), `max_size`: Some(56), added: 551, mode: `MaxEncodedLen`)
 	/// Storage: `Assets::Account` (r:5 w:5)
 	/// Proof: `Assets::Account` (`max_values`: None, `max_size`: Some(134), added: 2609, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:2 w:2)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
+	/// Storage: `Backstop::Jar` (r:1 w:1)
+	/// Proof: `Backstop::Jar` (`max_values`: Some(1), `max_size`: Some(60), added: 555, mode: `MaxEncodedLen`)
 	/// Storage: `Lending::IndexNodes` (r:1 w:1)
 	/// Proof: `Lending::IndexNodes` (`max_values`: None, `max_size`: Some(134), added: 2609, mode: `MaxEncodedLen`)
 	/// Storage: `Lending::IndexBuckets` (r:1 w:1)
@@ -580,10 +584,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Lending::IndexBitmap` (`max_values`: None, `max_size`: Some(69), added: 2544, mode: `MaxEncodedLen`)
 	/// Storage: `Revive::OriginalAccount` (r:1 w:1)
 	/// Proof: `Revive::OriginalAccount` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
-	/// Storage: `Backstop::Jar` (r:1 w:1)
-	/// Proof: `Backstop::Jar` (`max_values`: Some(1), `max_size`: Some(60), added: 555, mode: `MaxEncodedLen`)
 	/// Storage: `Avatar::Cushions` (r:1 w:1)
-	/// Proof: `Avatar::Cushions` (`max_values`: None, `max_size`: Some(60), added: 2535, mode: `MaxEncodedLen`)
+	/// Proof: `Avatar::Cushions` (`max_values`: None, `max_size`: Some(76), added: 2551, mode: `MaxEncodedLen`)
 	/// Storage: `Backstop::RewardPerWeight` (r:1 w:1)
 	/// Proof: `Backstop::RewardPerWeight` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	/// Storage: `Backstop::TotalWeighted` (r:1 w:1)
@@ -600,44 +602,224 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Lending::IndexTop` (`max_values`: None, `max_size`: Some(20), added: 2495, mode: `MaxEncodedLen`)
 	fn liquidate() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `5247`
+		//  Measured:  `5329`
 		//  Estimated: `18798`
-		// Minimum execution time: 1_839_116_000 picoseconds.
-		Weight::from_parts(1_904_843_000, 18798)
-			.saturating_add(T::DbWeight::get().reads(40_u64))
+		// Minimum execution time: 1_866_737_000 picoseconds.
+		Weight::from_parts(1_932_394_000, 18798)
+			.saturating_add(T::DbWeight::get().reads(41_u64))
 			.saturating_add(T::DbWeight::get().writes(32_u64))
 	}
-	fn pool_liquidate() -> Weight {
-		// Proof Size summary in bytes:
-		//  Measured:  `5247`
-		//  Estimated: `18798`
-		// Minimum execution time: 1_839_116_000 picoseconds.
-		Weight::from_parts(1_904_843_000, 18798)
-			.saturating_add(T::DbWeight::get().reads(40_u64))
-			.saturating_add(T::DbWeight::get().writes(32_u64))
-	}
+	/// Storage: `Lending::Markets` (r:1 w:1)
+	/// Proof: `Lending::Markets` (`max_values`: None, `max_size`: Some(164), added: 2639, mode: `MaxEncodedLen`)
+	/// Storage: `Avatar::Pending` (r:1 w:0)
+	/// Proof: `Avatar::Pending` (`max_values`: None, `max_size`: Some(54), added: 2529, mode: `MaxEncodedLen`)
+	/// Storage: `Avatar::Params` (r:1 w:0)
+	/// Proof: `Avatar::Params` (`max_values`: None, `max_size`: Some(50), added: 2525, mode: `MaxEncodedLen`)
+	/// Storage: `Avatar::AvatarOf` (r:1 w:0)
+	/// Proof: `Avatar::AvatarOf` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
+	/// Storage: `Avatar::Positions` (r:1 w:1)
+	/// Proof: `Avatar::Positions` (`max_values`: None, `max_size`: Some(1667), added: 4142, mode: `MaxEncodedLen`)
+	/// Storage: `Timestamp::Now` (r:1 w:0)
+	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `Lending::Positions` (r:1 w:1)
+	/// Proof: `Lending::Positions` (`max_values`: None, `max_size`: Some(108), added: 2583, mode: `MaxEncodedLen`)
+	/// Storage: `Oracle::Values` (r:1 w:0)
+	/// Proof: `Oracle::Values` (`max_values`: None, `max_size`: Some(36), added: 2511, mode: `MaxEncodedLen`)
+	/// Storage: `Assets::Metadata` (r:2 w:0)
+	/// Proof: `Assets::Metadata` (`max_values`: None, `max_size`: Some(140), added: 2615, mode: `MaxEncodedLen`)
+	/// Storage: `Backstop::Epoch` (r:1 w:0)
+	/// Proof: `Backstop::Epoch` (`max_values`: Some(1), `max_size`: Some(68), added: 563, mode: `MaxEncodedLen`)
+	/// Storage: `Backstop::Seats` (r:1 w:1)
+	/// Proof: `Backstop::Seats` (`max_values`: Some(1), `max_size`: Some(1025), added: 1520, mode: `MaxEncodedLen`)
+	/// Storage: `Assets::Asset` (r:2 w:2)
+	/// Proof: `Assets::Asset` (`max_values`: None, `max_size`: Some(210), added: 2685, mode: `MaxEncodedLen`)
+	/// Storage: `Backstop::SharingParameters` (r:1 w:0)
+	/// Proof: `Backstop::SharingParameters` (`max_values`: Some(1), `max_size`: Some(56), added: 551, mode: `MaxEncodedLen`)
+	/// Storage: `Assets::Account` (r:6 w:6)
+	/// Proof: `Assets::Account` (`max_values`: None, `max_size`: Some(134), added: 2609, mode: `MaxEncodedLen`)
+	/// Storage: `System::Account` (r:2 w:2)
+	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
+	/// Storage: `Backstop::Jar` (r:1 w:1)
+	/// Proof: `Backstop::Jar` (`max_values`: Some(1), `max_size`: Some(60), added: 555, mode: `MaxEncodedLen`)
+	/// Storage: `Avatar::UserOf` (r:1 w:0)
+	/// Proof: `Avatar::UserOf` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
+	/// Storage: `Lending::IndexNodes` (r:1 w:1)
+	/// Proof: `Lending::IndexNodes` (`max_values`: None, `max_size`: Some(134), added: 2609, mode: `MaxEncodedLen`)
+	/// Storage: `Lending::IndexBuckets` (r:2 w:2)
+	/// Proof: `Lending::IndexBuckets` (`max_values`: None, `max_size`: Some(110), added: 2585, mode: `MaxEncodedLen`)
+	/// Storage: `Lending::IndexBitmap` (r:12 w:12)
+	/// Proof: `Lending::IndexBitmap` (`max_values`: None, `max_size`: Some(69), added: 2544, mode: `MaxEncodedLen`)
+	/// Storage: `Revive::OriginalAccount` (r:1 w:1)
+	/// Proof: `Revive::OriginalAccount` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
+	/// Storage: `Backstop::RewardPerWeight` (r:1 w:1)
+	/// Proof: `Backstop::RewardPerWeight` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
+	/// Storage: `Backstop::TotalWeighted` (r:1 w:1)
+	/// Proof: `Backstop::TotalWeighted` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
+	/// Storage: `Backstop::EpochStartReward` (r:1 w:0)
+	/// Proof: `Backstop::EpochStartReward` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
+	/// Storage: `Backstop::UserScores` (r:1 w:1)
+	/// Proof: `Backstop::UserScores` (`max_values`: None, `max_size`: Some(3585), added: 6060, mode: `MaxEncodedLen`)
+	/// Storage: `Backstop::ScoreBooks` (r:2 w:2)
+	/// Proof: `Backstop::ScoreBooks` (`max_values`: None, `max_size`: Some(141), added: 2616, mode: `MaxEncodedLen`)
+	/// Storage: `Avatar::MarketsOf` (r:1 w:1)
+	/// Proof: `Avatar::MarketsOf` (`max_values`: None, `max_size`: Some(113), added: 2588, mode: `MaxEncodedLen`)
+	/// Storage: `Lending::IndexTop` (r:0 w:1)
+	/// Proof: `Lending::IndexTop` (`max_values`: None, `max_size`: Some(20), added: 2495, mode: `MaxEncodedLen`)
 	fn liquidate_in_market() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `5247`
-		//  Estimated: `18798`
-		// Minimum execution time: 1_839_116_000 picoseconds.
-		Weight::from_parts(1_904_843_000, 18798)
-			.saturating_add(T::DbWeight::get().reads(40_u64))
-			.saturating_add(T::DbWeight::get().writes(32_u64))
+		//  Measured:  `5249`
+		//  Estimated: `31518`
+		// Minimum execution time: 2_525_724_000 picoseconds.
+		Weight::from_parts(2_593_554_000, 31518)
+			.saturating_add(T::DbWeight::get().reads(48_u64))
+			.saturating_add(T::DbWeight::get().writes(38_u64))
 	}
+	/// Storage: `Lending::Markets` (r:1 w:1)
+	/// Proof: `Lending::Markets` (`max_values`: None, `max_size`: Some(164), added: 2639, mode: `MaxEncodedLen`)
+	/// Storage: `Avatar::Pending` (r:1 w:0)
+	/// Proof: `Avatar::Pending` (`max_values`: None, `max_size`: Some(54), added: 2529, mode: `MaxEncodedLen`)
+	/// Storage: `Avatar::Params` (r:1 w:0)
+	/// Proof: `Avatar::Params` (`max_values`: None, `max_size`: Some(50), added: 2525, mode: `MaxEncodedLen`)
+	/// Storage: `Avatar::AvatarOf` (r:1 w:0)
+	/// Proof: `Avatar::AvatarOf` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
+	/// Storage: `Avatar::Positions` (r:1 w:1)
+	/// Proof: `Avatar::Positions` (`max_values`: None, `max_size`: Some(1667), added: 4142, mode: `MaxEncodedLen`)
+	/// Storage: `Timestamp::Now` (r:1 w:0)
+	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `Lending::Positions` (r:1 w:1)
+	/// Proof: `Lending::Positions` (`max_values`: None, `max_size`: Some(108), added: 2583, mode: `MaxEncodedLen`)
+	/// Storage: `Oracle::Values` (r:1 w:0)
+	/// Proof: `Oracle::Values` (`max_values`: None, `max_size`: Some(36), added: 2511, mode: `MaxEncodedLen`)
+	/// Storage: `Assets::Metadata` (r:2 w:0)
+	/// Proof: `Assets::Metadata` (`max_values`: None, `max_size`: Some(140), added: 2615, mode: `MaxEncodedLen`)
+	/// Storage: `Backstop::Epoch` (r:1 w:0)
+	/// Proof: `Backstop::Epoch` (`max_values`: Some(1), `max_size`: Some(68), added: 563, mode: `MaxEncodedLen`)
+	/// Storage: `Backstop::Seats` (r:1 w:1)
+	/// Proof: `Backstop::Seats` (`max_values`: Some(1), `max_size`: Some(1025), added: 1520, mode: `MaxEncodedLen`)
+	/// Storage: `Assets::Asset` (r:2 w:2)
+	/// Proof: `Assets::Asset` (`max_values`: None, `max_size`: Some(210), added: 2685, mode: `MaxEncodedLen`)
+	/// Storage: `Backstop::SharingParameters` (r:1 w:0)
+	/// Proof: `Backstop::SharingParameters` (`max_values`: Some(1), `max_size`: Some(56), added: 551, mode: `MaxEncodedLen`)
+	/// Storage: `Backstop::StableReserve` (r:1 w:1)
+	/// Proof: `Backstop::StableReserve` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
+	/// Storage: `Backstop::LentShares` (r:1 w:0)
+	/// Proof: `Backstop::LentShares` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
+	/// Storage: `Assets::Account` (r:6 w:6)
+	/// Proof: `Assets::Account` (`max_values`: None, `max_size`: Some(134), added: 2609, mode: `MaxEncodedLen`)
+	/// Storage: `System::Account` (r:2 w:2)
+	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
+	/// Storage: `Backstop::Jar` (r:1 w:1)
+	/// Proof: `Backstop::Jar` (`max_values`: Some(1), `max_size`: Some(60), added: 555, mode: `MaxEncodedLen`)
+	/// Storage: `Lending::IndexNodes` (r:1 w:1)
+	/// Proof: `Lending::IndexNodes` (`max_values`: None, `max_size`: Some(134), added: 2609, mode: `MaxEncodedLen`)
+	/// Storage: `Lending::IndexBuckets` (r:1 w:1)
+	/// Proof: `Lending::IndexBuckets` (`max_values`: None, `max_size`: Some(110), added: 2585, mode: `MaxEncodedLen`)
+	/// Storage: `Lending::IndexBitmap` (r:7 w:7)
+	/// Proof: `Lending::IndexBitmap` (`max_values`: None, `max_size`: Some(69), added: 2544, mode: `MaxEncodedLen`)
+	/// Storage: `Avatar::Cushions` (r:1 w:1)
+	/// Proof: `Avatar::Cushions` (`max_values`: None, `max_size`: Some(76), added: 2551, mode: `MaxEncodedLen`)
+	/// Storage: `Backstop::Params` (r:1 w:0)
+	/// Proof: `Backstop::Params` (`max_values`: Some(1), `max_size`: Some(28), added: 523, mode: `MaxEncodedLen`)
+	/// Storage: `Backstop::Collaterals` (r:1 w:1)
+	/// Proof: `Backstop::Collaterals` (`max_values`: Some(1), `max_size`: Some(321), added: 816, mode: `MaxEncodedLen`)
+	/// Storage: `Backstop::RewardPerWeight` (r:1 w:1)
+	/// Proof: `Backstop::RewardPerWeight` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
+	/// Storage: `Backstop::TotalWeighted` (r:1 w:1)
+	/// Proof: `Backstop::TotalWeighted` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
+	/// Storage: `Backstop::EpochStartReward` (r:1 w:0)
+	/// Proof: `Backstop::EpochStartReward` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
+	/// Storage: `Backstop::UserScores` (r:1 w:1)
+	/// Proof: `Backstop::UserScores` (`max_values`: None, `max_size`: Some(3585), added: 6060, mode: `MaxEncodedLen`)
+	/// Storage: `Backstop::ScoreBooks` (r:2 w:2)
+	/// Proof: `Backstop::ScoreBooks` (`max_values`: None, `max_size`: Some(141), added: 2616, mode: `MaxEncodedLen`)
+	/// Storage: `Avatar::MarketsOf` (r:1 w:1)
+	/// Proof: `Avatar::MarketsOf` (`max_values`: None, `max_size`: Some(113), added: 2588, mode: `MaxEncodedLen`)
+	/// Storage: `Lending::IndexTop` (r:0 w:1)
+	/// Proof: `Lending::IndexTop` (`max_values`: None, `max_size`: Some(20), added: 2495, mode: `MaxEncodedLen`)
+	fn pool_liquidate() -> Weight {
+		// Proof Size summary in bytes:
+		//  Measured:  `5099`
+		//  Estimated: `18798`
+		// Minimum execution time: 2_059_904_000 picoseconds.
+		Weight::from_parts(2_118_691_000, 18798)
+			.saturating_add(T::DbWeight::get().reads(45_u64))
+			.saturating_add(T::DbWeight::get().writes(34_u64))
+	}
+	/// Storage: `Lending::Markets` (r:1 w:1)
+	/// Proof: `Lending::Markets` (`max_values`: None, `max_size`: Some(164), added: 2639, mode: `MaxEncodedLen`)
+	/// Storage: `Avatar::Pending` (r:1 w:0)
+	/// Proof: `Avatar::Pending` (`max_values`: None, `max_size`: Some(54), added: 2529, mode: `MaxEncodedLen`)
+	/// Storage: `Avatar::Params` (r:1 w:0)
+	/// Proof: `Avatar::Params` (`max_values`: None, `max_size`: Some(50), added: 2525, mode: `MaxEncodedLen`)
+	/// Storage: `Avatar::AvatarOf` (r:1 w:0)
+	/// Proof: `Avatar::AvatarOf` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
+	/// Storage: `Avatar::Positions` (r:1 w:1)
+	/// Proof: `Avatar::Positions` (`max_values`: None, `max_size`: Some(1667), added: 4142, mode: `MaxEncodedLen`)
+	/// Storage: `Timestamp::Now` (r:1 w:0)
+	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `Lending::Positions` (r:1 w:1)
+	/// Proof: `Lending::Positions` (`max_values`: None, `max_size`: Some(108), added: 2583, mode: `MaxEncodedLen`)
+	/// Storage: `Oracle::Values` (r:1 w:0)
+	/// Proof: `Oracle::Values` (`max_values`: None, `max_size`: Some(36), added: 2511, mode: `MaxEncodedLen`)
+	/// Storage: `Assets::Metadata` (r:2 w:0)
+	/// Proof: `Assets::Metadata` (`max_values`: None, `max_size`: Some(140), added: 2615, mode: `MaxEncodedLen`)
+	/// Storage: `Backstop::Epoch` (r:1 w:0)
+	/// Proof: `Backstop::Epoch` (`max_values`: Some(1), `max_size`: Some(68), added: 563, mode: `MaxEncodedLen`)
+	/// Storage: `Backstop::Seats` (r:1 w:0)
+	/// Proof: `Backstop::Seats` (`max_values`: Some(1), `max_size`: Some(1025), added: 1520, mode: `MaxEncodedLen`)
+	/// Storage: `Assets::Asset` (r:2 w:2)
+	/// Proof: `Assets::Asset` (`max_values`: None, `max_size`: Some(210), added: 2685, mode: `MaxEncodedLen`)
+	/// Storage: `Backstop::SharingParameters` (r:1 w:0)
+	/// Proof: `Backstop::SharingParameters` (`max_values`: Some(1), `max_size`: Some(56), added: 551, mode: `MaxEncodedLen`)
+	/// Storage: `Backstop::StableReserve` (r:1 w:1)
+	/// Proof: `Backstop::StableReserve` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
+	/// Storage: `Backstop::LentShares` (r:1 w:0)
+	/// Proof: `Backstop::LentShares` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
+	/// Storage: `Assets::Account` (r:7 w:7)
+	/// Proof: `Assets::Account` (`max_values`: None, `max_size`: Some(134), added: 2609, mode: `MaxEncodedLen`)
+	/// Storage: `System::Account` (r:2 w:2)
+	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
+	/// Storage: `Backstop::Jar` (r:1 w:1)
+	/// Proof: `Backstop::Jar` (`max_values`: Some(1), `max_size`: Some(60), added: 555, mode: `MaxEncodedLen`)
+	/// Storage: `Avatar::UserOf` (r:1 w:0)
+	/// Proof: `Avatar::UserOf` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
+	/// Storage: `Lending::IndexNodes` (r:1 w:1)
+	/// Proof: `Lending::IndexNodes` (`max_values`: None, `max_size`: Some(134), added: 2609, mode: `MaxEncodedLen`)
+	/// Storage: `Lending::IndexBuckets` (r:2 w:2)
+	/// Proof: `Lending::IndexBuckets` (`max_values`: None, `max_size`: Some(110), added: 2585, mode: `MaxEncodedLen`)
+	/// Storage: `Lending::IndexBitmap` (r:12 w:12)
+	/// Proof: `Lending::IndexBitmap` (`max_values`: None, `max_size`: Some(69), added: 2544, mode: `MaxEncodedLen`)
+	/// Storage: `Backstop::Params` (r:1 w:0)
+	/// Proof: `Backstop::Params` (`max_values`: Some(1), `max_size`: Some(28), added: 523, mode: `MaxEncodedLen`)
+	/// Storage: `Backstop::Collaterals` (r:1 w:1)
+	/// Proof: `Backstop::Collaterals` (`max_values`: Some(1), `max_size`: Some(321), added: 816, mode: `MaxEncodedLen`)
+	/// Storage: `Backstop::RewardPerWeight` (r:1 w:1)
+	/// Proof: `Backstop::RewardPerWeight` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
+	/// Storage: `Backstop::TotalWeighted` (r:1 w:1)
+	/// Proof: `Backstop::TotalWeighted` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
+	/// Storage: `Backstop::EpochStartReward` (r:1 w:0)
+	/// Proof: `Backstop::EpochStartReward` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
+	/// Storage: `Backstop::UserScores` (r:1 w:1)
+	/// Proof: `Backstop::UserScores` (`max_values`: None, `max_size`: Some(3585), added: 6060, mode: `MaxEncodedLen`)
+	/// Storage: `Backstop::ScoreBooks` (r:2 w:2)
+	/// Proof: `Backstop::ScoreBooks` (`max_values`: None, `max_size`: Some(141), added: 2616, mode: `MaxEncodedLen`)
+	/// Storage: `Avatar::MarketsOf` (r:1 w:1)
+	/// Proof: `Avatar::MarketsOf` (`max_values`: None, `max_size`: Some(113), added: 2588, mode: `MaxEncodedLen`)
+	/// Storage: `Lending::IndexTop` (r:0 w:1)
+	/// Proof: `Lending::IndexTop` (`max_values`: None, `max_size`: Some(20), added: 2495, mode: `MaxEncodedLen`)
 	fn pool_liquidate_in_market() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `5247`
-		//  Estimated: `18798`
-		// Minimum execution time: 1_839_116_000 picoseconds.
-		Weight::from_parts(1_904_843_000, 18798)
-			.saturating_add(T::DbWeight::get().reads(40_u64))
-			.saturating_add(T::DbWeight::get().writes(32_u64))
+		//  Measured:  `5020`
+		//  Estimated: `31518`
+		// Minimum execution time: 2_561_467_000 picoseconds.
+		Weight::from_parts(2_626_163_000, 31518)
+			.saturating_add(T::DbWeight::get().reads(52_u64))
+			.saturating_add(T::DbWeight::get().writes(39_u64))
 	}
 	/// Storage: `Lending::Markets` (r:1 w:0)
 	/// Proof: `Lending::Markets` (`max_values`: None, `max_size`: Some(164), added: 2639, mode: `MaxEncodedLen`)
 	/// Storage: `Avatar::Pending` (r:1 w:0)
-	/// Proof: `Avatar::Pending` (`max_values`: None, `max_size`: Some(53), added: 2528, mode: `MaxEncodedLen`)
+	/// Proof: `Avatar::Pending` (`max_values`: None, `max_size`: Some(54), added: 2529, mode: `MaxEncodedLen`)
 	/// Storage: `Avatar::AvatarOf` (r:1 w:0)
 	/// Proof: `Avatar::AvatarOf` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
 	/// Storage: `Avatar::Positions` (r:1 w:1)
@@ -665,28 +847,28 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Assets::Metadata` (r:2 w:0)
 	/// Proof: `Assets::Metadata` (`max_values`: None, `max_size`: Some(140), added: 2615, mode: `MaxEncodedLen`)
 	/// Storage: `Avatar::Params` (r:1 w:0)
-	/// Proof: `Avatar::Params` (`max_values`: None, `max_size`: Some(49), added: 2524, mode: `MaxEncodedLen`)
+	/// Proof: `Avatar::Params` (`max_values`: None, `max_size`: Some(50), added: 2525, mode: `MaxEncodedLen`)
 	fn sync() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `2226`
 		//  Estimated: `7050`
-		// Minimum execution time: 326_624_000 picoseconds.
-		Weight::from_parts(332_372_000, 7050)
+		// Minimum execution time: 329_459_000 picoseconds.
+		Weight::from_parts(334_796_000, 7050)
 			.saturating_add(T::DbWeight::get().reads(17_u64))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
 	}
 	/// Storage: `Lending::Markets` (r:1 w:0)
 	/// Proof: `Lending::Markets` (`max_values`: None, `max_size`: Some(164), added: 2639, mode: `MaxEncodedLen`)
 	/// Storage: `Avatar::Pending` (r:1 w:1)
-	/// Proof: `Avatar::Pending` (`max_values`: None, `max_size`: Some(53), added: 2528, mode: `MaxEncodedLen`)
+	/// Proof: `Avatar::Pending` (`max_values`: None, `max_size`: Some(54), added: 2529, mode: `MaxEncodedLen`)
 	/// Storage: `Avatar::Params` (r:1 w:0)
-	/// Proof: `Avatar::Params` (`max_values`: None, `max_size`: Some(49), added: 2524, mode: `MaxEncodedLen`)
+	/// Proof: `Avatar::Params` (`max_values`: None, `max_size`: Some(50), added: 2525, mode: `MaxEncodedLen`)
 	fn set_params() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `368`
 		//  Estimated: `3629`
-		// Minimum execution time: 94_470_000 picoseconds.
-		Weight::from_parts(97_054_000, 3629)
+		// Minimum execution time: 94_360_000 picoseconds.
+		Weight::from_parts(96_613_000, 3629)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -695,38 +877,38 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same weights with RocksDB's database weights, for tests and mock runtimes.
 impl WeightInfo for () {
 	fn supply() -> Weight {
-		Weight::from_parts(2_054_385_000, 31518)
+		Weight::from_parts(2_069_868_000, 31518)
 			.saturating_add(RocksDbWeight::get().reads(44_u64))
 			.saturating_add(RocksDbWeight::get().writes(35_u64))
 	}
 	fn supply_collateral() -> Weight {
-		Weight::from_parts(2_778_939_000, 44238)
+		Weight::from_parts(2_856_795_000, 44238)
 			.saturating_add(RocksDbWeight::get().reads(50_u64))
 			.saturating_add(RocksDbWeight::get().writes(42_u64))
 	}
 	fn borrow() -> Weight {
-		Weight::from_parts(2_802_445_000, 44238)
+		Weight::from_parts(2_873_049_000, 44238)
 			.saturating_add(RocksDbWeight::get().reads(48_u64))
 			.saturating_add(RocksDbWeight::get().writes(40_u64))
 	}
 	fn repay() -> Weight {
-		Weight::from_parts(1_753_209_000, 31518)
+		Weight::from_parts(1_783_293_000, 31518)
 			.saturating_add(RocksDbWeight::get().reads(40_u64))
 			.saturating_add(RocksDbWeight::get().writes(32_u64))
 	}
 	fn withdraw() -> Weight {
-		Weight::from_parts(2_029_328_000, 31518)
+		Weight::from_parts(2_053_874_000, 31518)
 			.saturating_add(RocksDbWeight::get().reads(43_u64))
 			.saturating_add(RocksDbWeight::get().writes(35_u64))
 	}
 	fn withdraw_collateral() -> Weight {
-		Weight::from_parts(2_817_186_000, 44238)
+		Weight::from_parts(2_881_391_000, 44238)
 			.saturating_add(RocksDbWeight::get().reads(50_u64))
 			.saturating_add(RocksDbWeight::get().writes(42_u64))
 	}
 	fn leave(m: u32, ) -> Weight {
-		Weight::from_parts(390_881_984, 7050)
-			.saturating_add(Weight::from_parts(683_203_091, 0).saturating_mul(m.into()))
+		Weight::from_parts(419_669_269, 7050)
+			.saturating_add(Weight::from_parts(686_572_214, 0).saturating_mul(m.into()))
 			.saturating_add(RocksDbWeight::get().reads(16_u64))
 			.saturating_add(RocksDbWeight::get().reads((9_u64).saturating_mul(m.into())))
 			.saturating_add(RocksDbWeight::get().writes(15_u64))
@@ -734,37 +916,37 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 5232).saturating_mul(m.into()))
 	}
 	fn top_up() -> Weight {
-		Weight::from_parts(1_800_679_000, 31518)
+		Weight::from_parts(1_808_881_000, 31518)
 			.saturating_add(RocksDbWeight::get().reads(41_u64))
 			.saturating_add(RocksDbWeight::get().writes(33_u64))
 	}
 	fn liquidate() -> Weight {
-		Weight::from_parts(1_904_843_000, 18798)
-			.saturating_add(RocksDbWeight::get().reads(40_u64))
-			.saturating_add(RocksDbWeight::get().writes(32_u64))
-	}
-	fn pool_liquidate() -> Weight {
-		Weight::from_parts(1_904_843_000, 18798)
-			.saturating_add(RocksDbWeight::get().reads(40_u64))
+		Weight::from_parts(1_932_394_000, 18798)
+			.saturating_add(RocksDbWeight::get().reads(41_u64))
 			.saturating_add(RocksDbWeight::get().writes(32_u64))
 	}
 	fn liquidate_in_market() -> Weight {
-		Weight::from_parts(1_904_843_000, 18798)
-			.saturating_add(RocksDbWeight::get().reads(40_u64))
-			.saturating_add(RocksDbWeight::get().writes(32_u64))
+		Weight::from_parts(2_593_554_000, 31518)
+			.saturating_add(RocksDbWeight::get().reads(48_u64))
+			.saturating_add(RocksDbWeight::get().writes(38_u64))
+	}
+	fn pool_liquidate() -> Weight {
+		Weight::from_parts(2_118_691_000, 18798)
+			.saturating_add(RocksDbWeight::get().reads(45_u64))
+			.saturating_add(RocksDbWeight::get().writes(34_u64))
 	}
 	fn pool_liquidate_in_market() -> Weight {
-		Weight::from_parts(1_904_843_000, 18798)
-			.saturating_add(RocksDbWeight::get().reads(40_u64))
-			.saturating_add(RocksDbWeight::get().writes(32_u64))
+		Weight::from_parts(2_626_163_000, 31518)
+			.saturating_add(RocksDbWeight::get().reads(52_u64))
+			.saturating_add(RocksDbWeight::get().writes(39_u64))
 	}
 	fn sync() -> Weight {
-		Weight::from_parts(332_372_000, 7050)
+		Weight::from_parts(334_796_000, 7050)
 			.saturating_add(RocksDbWeight::get().reads(17_u64))
 			.saturating_add(RocksDbWeight::get().writes(6_u64))
 	}
 	fn set_params() -> Weight {
-		Weight::from_parts(97_054_000, 3629)
+		Weight::from_parts(96_613_000, 3629)
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
