@@ -15,7 +15,7 @@
 //! The cushion is junior to the market's debt: collateral may only leave the market position
 //! while the market still sees it healthy. So the split moves from cushion to market debt as
 //! far as needed to keep the market position healthy (`repaid ≥ debt_market −
-//! capacity_after`); if the market already sees the position liquidatable and `amount` does
+//! capacity_after`, with two units of headroom for the market's share rounding); if the market already sees the position liquidatable and `amount` does
 //! not cover the whole market debt, the market part is done through the market's own
 //! liquidation (the avatar liquidates itself, which only this pallet can do) and no cushion is
 //! consumed. Either way a member's part of a big position can always be liquidated on its own.
@@ -55,6 +55,12 @@ pub(crate) enum Liquidator<AccountId> {
     /// The backstop pool, triggered by `keeper`; the collateral is paid to the pool.
     Pool { keeper: AccountId },
 }
+
+/// Loan units of headroom the split keeps below the market's limit when collateral leaves a
+/// position the market sees healthy: a repayment cancels borrow shares rounded down and the
+/// market counts the remaining shares rounded up, so its debt can end up to two units above
+/// `debt − repaid`.
+const MARKET_ROUNDING_MARGIN: Balance = 2;
 
 /// Where the avatar pays stable it was funded with during a liquidation.
 enum Payout<AccountId> {
@@ -215,6 +221,7 @@ impl<T: Config> Pallet<T> {
             let capacity_after = capacity(collateral.saturating_sub(seized), price, info.lltv)
                 .ok_or(Error::<T>::Overflow)?;
             debt_market
+                .saturating_add(MARKET_ROUNDING_MARGIN)
                 .saturating_sub(capacity_after)
                 .max(amount.saturating_sub(position.total_cushion()))
                 .min(amount)

@@ -58,6 +58,9 @@ fn partial_liquidation_repays_seized_value_over_lif() {
         let id = market_with_borrower();
         set_eth_price(FixedU128::from_rational(18, 10));
         assert!(Lending::position_health(id, &BOB).unwrap().liquidatable);
+        // The quote is what the liquidation then charges.
+        let quoted =
+            <Lending as LendingMarket<AccountId>>::liquidation_repayment(id, 10 * UNIT).unwrap();
         assert_ok!(Lending::liquidate(
             RuntimeOrigin::signed(CHARLIE),
             id,
@@ -66,6 +69,7 @@ fn partial_liquidation_repays_seized_value_over_lif() {
         ));
         // 10 ETH · 1.8 = 18 USD; / LIF (1/0.94 rounded down) = 16.920001 USD rounded up.
         let repaid = 16_920_001;
+        assert_eq!(quoted, repaid);
         assert_eq!(balance(ETH, CHARLIE), INITIAL + 10 * UNIT);
         assert_eq!(balance(USD, CHARLIE), INITIAL - repaid);
         let position = Positions::<Test>::get(id, BOB);
@@ -94,10 +98,17 @@ fn partial_liquidation_repays_seized_value_over_lif() {
         );
         // Still unhealthy (133.08 > 90 · 1.8 · 0.8 = 129.6): liquidation continues through
         // the trait, which returns (repaid, seized).
+        // After interest has accrued (shares no longer 1:1), the quote still matches.
+        Timestamp::set_timestamp(Timestamp::get() + 30 * 24 * 3_600_000);
+        feed_price(USD, FixedU128::one());
+        set_eth_price(FixedU128::from_rational(18, 10));
+        let quoted =
+            <Lending as LendingMarket<AccountId>>::liquidation_repayment(id, UNIT).unwrap();
         let (repaid, seized) =
             <Lending as LendingMarket<AccountId>>::liquidate(&DAVE, id, &BOB, UNIT).unwrap();
         assert_eq!(seized, UNIT);
-        assert_eq!(repaid, 1_692_001);
+        assert_eq!(repaid, quoted);
+        assert!(repaid >= 1_692_001);
     });
 }
 
