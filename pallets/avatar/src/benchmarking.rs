@@ -88,6 +88,25 @@ fn topped_up_safe<T: Config>(supplied: bool) -> (T::AccountId, MarketId) {
     (user, market)
 }
 
+/// Funds the pool, puts the position's debt at `percent` % of its capacity, has a sync start
+/// its episode and lets the members' priority pass; returns a keeper.
+fn pools_turn<T: Config>(
+    user: &T::AccountId,
+    market: MarketId,
+    collateral: AssetId,
+    percent: u128,
+) -> T::AccountId {
+    T::BenchmarkHelper::fund_pool(10 * DEBT);
+    price_for::<T>(market, collateral, FixedU128::from_rational(percent, 100));
+    assert!(Pallet::<T>::do_sync(market, user).is_ok());
+    T::BenchmarkHelper::pass_window_priority(
+        market,
+        &Pallet::<T>::avatar_of(user),
+        Pallet::<T>::params(market).priority_window,
+    );
+    account("keeper", 0, 0)
+}
+
 #[benchmarks]
 mod benchmarks {
     use super::*;
@@ -194,17 +213,8 @@ mod benchmarks {
     #[benchmark]
     fn pool_liquidate() {
         let (user, market, collateral, _) = topped_up::<T>(false);
-        T::BenchmarkHelper::fund_pool(10 * DEBT);
-        // Debt at 105 % of capacity, seen by a sync; then the members' priority passes.
-        price_for::<T>(market, collateral, FixedU128::from_rational(105, 100));
-        assert!(Pallet::<T>::do_sync(market, &user).is_ok());
-        let avatar = Pallet::<T>::avatar_of(&user);
-        T::BenchmarkHelper::pass_window_priority(
-            market,
-            &avatar,
-            Pallet::<T>::params(market).priority_window,
-        );
-        let keeper: T::AccountId = account("keeper", 0, 0);
+        // Debt at 105 % of capacity.
+        let keeper = pools_turn::<T>(&user, market, collateral, 105);
         #[extrinsic_call]
         _(RawOrigin::Signed(keeper), market, user.clone(), DEBT);
         assert!(Positions::<T>::get(market, &user).is_some_and(|p| p.cushion.is_empty()));
@@ -213,16 +223,8 @@ mod benchmarks {
     #[benchmark]
     fn pool_liquidate_in_market() {
         let (user, market, collateral, _) = in_band::<T>(false);
-        T::BenchmarkHelper::fund_pool(10 * DEBT);
-        price_for::<T>(market, collateral, FixedU128::from_rational(110, 100));
-        assert!(Pallet::<T>::do_sync(market, &user).is_ok());
-        let avatar = Pallet::<T>::avatar_of(&user);
-        T::BenchmarkHelper::pass_window_priority(
-            market,
-            &avatar,
-            Pallet::<T>::params(market).priority_window,
-        );
-        let keeper: T::AccountId = account("keeper", 0, 0);
+        // Debt at 110 % of capacity: the market sees it unhealthy too.
+        let keeper = pools_turn::<T>(&user, market, collateral, 110);
         #[extrinsic_call]
         pool_liquidate(RawOrigin::Signed(keeper), market, user.clone(), DEBT / 4);
         assert!(Positions::<T>::get(market, &user).is_some_and(|p| p.episode.is_some()));
