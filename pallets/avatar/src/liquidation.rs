@@ -383,8 +383,9 @@ impl<T: Config> Pallet<T> {
     }
 
     /// The market part through the market's own liquidation, the avatar liquidating itself:
-    /// collateral worth `amount · LIF` is seized for what the market charges for it (at most
-    /// `amount`, quoted before), then passed on to the liquidator.
+    /// collateral worth `amount · LIF` is seized for what the market charges for it (quoted
+    /// before; at most `amount` unless one collateral unit is worth less than the market's
+    /// rounding), then passed on to the liquidator.
     fn liquidate_in_market(
         liquidator: &Liquidator<T::AccountId>,
         market: MarketId,
@@ -394,9 +395,15 @@ impl<T: Config> Pallet<T> {
         price: FixedU128,
     ) -> Result<Outcome, DispatchError> {
         let collateral = T::Lending::position(market, avatar)?.collateral;
-        let seized = Self::collateral_for(info, amount, price, collateral)?;
+        let mut seized = Self::collateral_for(info, amount, price, collateral)?;
+        let mut repaid = T::Lending::liquidation_repayment(market, seized)?;
+        // The market rounds its charge up (value, incentive, shares, assets): when that
+        // takes it above `amount`, seize one unit less.
+        if repaid > amount && seized > 1 {
+            seized = seized.saturating_sub(1);
+            repaid = T::Lending::liquidation_repayment(market, seized)?;
+        }
         Self::ensure_not_dust(info, seized)?;
-        let repaid = T::Lending::liquidation_repayment(market, seized)?;
         let to_jar = Self::jar_part(market, seized, price, repaid)?;
         let cost = repaid.checked_add(to_jar).ok_or(Error::<T>::Overflow)?;
         Self::fund(liquidator, cost, avatar)?;

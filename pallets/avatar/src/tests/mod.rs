@@ -10,4 +10,5 @@ mod liquidate;
 mod margin;
 mod params;
 mod pool;
+mod properties;
 mod sync;
