@@ -1,7 +1,7 @@
 //! The dev chain's money market and backstop pool, used with ordinary calls: a lender
 //! supplies, a borrower borrows against ETH, the oracle feeders drop the price, the backstop
 //! pool liquidates the position, an arbitrageur buys the collateral from the pool, and the
-//! depositor withdraws.
+//! depositor withdraws; then the README's avatar walkthrough, step by step.
 
 mod common;
 
@@ -9,7 +9,7 @@ use backstop_primitives::{LendingMarket, PriceOracle};
 use backstop_runtime::{
     configs::prices::OraclePrices,
     genesis_config_presets::{whole, ETH, ETH_USD_MARKET, USD},
-    Assets, Backstop, Lending, Oracle, Runtime, RuntimeOrigin,
+    Assets, Avatar, Backstop, Lending, Oracle, Runtime, RuntimeOrigin,
 };
 use common::{account, dev_ext, run_block};
 use frame_support::{assert_noop, assert_ok};
@@ -162,6 +162,73 @@ fn supply_borrow_price_drop_pool_liquidates_arbitrageur_buys_depositor_withdraws
         assert!(pool_usd - got_usd < 1_000_000 && got_usd > 0);
         assert!(pool_eth - got_eth < 1_000_000 && got_eth > 0);
         assert_eq!(Backstop::shares_of(&depositor), 0);
+
+        // The README's avatar walkthrough. 0: the depositor backs the pool again.
+        assert_ok!(Backstop::deposit(
+            RuntimeOrigin::signed(depositor.clone()),
+            usd(50_000)
+        ));
+        // 1: Eve opens 1 ETH / 1 000 USD through her avatar, created by her first call.
+        let eve = keeper.clone();
+        assert_ok!(Avatar::supply_collateral(
+            RuntimeOrigin::signed(eve.clone()),
+            ETH_USD_MARKET,
+            eth(1)
+        ));
+        assert_ok!(Avatar::borrow(
+            RuntimeOrigin::signed(eve.clone()),
+            ETH_USD_MARKET,
+            usd(1_000)
+        ));
+        let avatar = Avatar::avatar_account(eve.clone());
+        // The market sees the avatar's debt (1 000 USD, rounded up to whole borrow shares).
+        let debt = <Lending as LendingMarket<_>>::position(ETH_USD_MARKET, &avatar)
+            .expect("position")
+            .borrow_assets;
+        assert!(debt >= usd(1_000) && debt < usd(1_000) + 1_000, "{debt}");
+        // 2: ETH at 1 200 (next block); only the avatar pallet may liquidate the avatar.
+        run_block(3, T0 + 12_000);
+        feed_eth(1_200);
+        assert_noop!(
+            Lending::liquidate(
+                RuntimeOrigin::signed(arbitrageur.clone()),
+                ETH_USD_MARKET,
+                avatar.clone(),
+                eth(1) / 10
+            ),
+            pallet_lending::Error::<Runtime>::LiquidationNotPermitted
+        );
+        assert_noop!(
+            Backstop::liquidate(
+                RuntimeOrigin::signed(arbitrageur.clone()),
+                ETH_USD_MARKET,
+                avatar.clone(),
+                eth(1) / 10
+            ),
+            pallet_lending::Error::<Runtime>::LiquidationNotPermitted
+        );
+        // 3: no seat is sold, so the pool may liquidate at once, the whole debt the view
+        // function reports.
+        let pool_eth = Assets::balance(ETH, &pool);
+        let whole_debt = Avatar::debt_backstop_of(ETH_USD_MARKET, eve.clone()).expect("debt");
+        assert!(whole_debt >= debt, "interest accrues");
+        assert_ok!(Avatar::pool_liquidate(
+            RuntimeOrigin::signed(arbitrageur.clone()),
+            ETH_USD_MARKET,
+            eve.clone(),
+            whole_debt
+        ));
+        let left =
+            <Lending as LendingMarket<_>>::position(ETH_USD_MARKET, &avatar).expect("position");
+        assert_eq!(left.borrow_assets, 0);
+        assert_eq!(
+            Assets::balance(ETH, &pool),
+            pool_eth + eth(1) - left.collateral
+        );
+        // 4: Eve closes her avatar and gets the rest of her ETH back.
+        let eve_eth = Assets::balance(ETH, &eve);
+        assert_ok!(Avatar::leave(RuntimeOrigin::signed(eve.clone())));
+        assert_eq!(Assets::balance(ETH, &eve), eve_eth + left.collateral);
     });
 }
 

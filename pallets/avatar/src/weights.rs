@@ -120,8 +120,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `4579`
 		//  Estimated: `31518`
-		// Minimum execution time: 1_996_179_000 picoseconds.
-		Weight::from_parts(2_069_868_000, 31518)
+		// Minimum execution time: 2_008_958_000 picoseconds.
+		Weight::from_parts(2_077_119_000, 31518)
 			.saturating_add(T::DbWeight::get().reads(44_u64))
 			.saturating_add(T::DbWeight::get().writes(35_u64))
 	}
@@ -181,8 +181,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `4759`
 		//  Estimated: `44238`
-		// Minimum execution time: 2_732_560_000 picoseconds.
-		Weight::from_parts(2_856_795_000, 44238)
+		// Minimum execution time: 2_727_884_000 picoseconds.
+		Weight::from_parts(2_828_152_000, 44238)
 			.saturating_add(T::DbWeight::get().reads(50_u64))
 			.saturating_add(T::DbWeight::get().writes(42_u64))
 	}
@@ -242,8 +242,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `4553`
 		//  Estimated: `44238`
-		// Minimum execution time: 2_754_754_000 picoseconds.
-		Weight::from_parts(2_873_049_000, 44238)
+		// Minimum execution time: 2_761_403_000 picoseconds.
+		Weight::from_parts(2_842_333_000, 44238)
 			.saturating_add(T::DbWeight::get().reads(48_u64))
 			.saturating_add(T::DbWeight::get().writes(40_u64))
 	}
@@ -301,8 +301,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `4340`
 		//  Estimated: `31518`
-		// Minimum execution time: 1_711_367_000 picoseconds.
-		Weight::from_parts(1_783_293_000, 31518)
+		// Minimum execution time: 1_708_042_000 picoseconds.
+		Weight::from_parts(1_761_451_000, 31518)
 			.saturating_add(T::DbWeight::get().reads(40_u64))
 			.saturating_add(T::DbWeight::get().writes(32_u64))
 	}
@@ -362,8 +362,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `4774`
 		//  Estimated: `31518`
-		// Minimum execution time: 1_979_595_000 picoseconds.
-		Weight::from_parts(2_053_874_000, 31518)
+		// Minimum execution time: 1_987_426_000 picoseconds.
+		Weight::from_parts(2_049_428_000, 31518)
 			.saturating_add(T::DbWeight::get().reads(43_u64))
 			.saturating_add(T::DbWeight::get().writes(35_u64))
 	}
@@ -423,8 +423,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `4759`
 		//  Estimated: `44238`
-		// Minimum execution time: 2_757_227_000 picoseconds.
-		Weight::from_parts(2_881_391_000, 44238)
+		// Minimum execution time: 2_766_611_000 picoseconds.
+		Weight::from_parts(2_845_858_000, 44238)
 			.saturating_add(T::DbWeight::get().reads(50_u64))
 			.saturating_add(T::DbWeight::get().writes(42_u64))
 	}
@@ -473,10 +473,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `3279 + m * (769 ±0)`
 		//  Estimated: `7050 + m * (5232 ±0)`
-		// Minimum execution time: 1_066_401_000 picoseconds.
-		Weight::from_parts(419_669_269, 7050)
-			// Standard Error: 431_788
-			.saturating_add(Weight::from_parts(686_572_214, 0).saturating_mul(m.into()))
+		// Minimum execution time: 1_064_618_000 picoseconds.
+		Weight::from_parts(372_970_512, 7050)
+			// Standard Error: 368_608
+			.saturating_add(Weight::from_parts(692_609_159, 0).saturating_mul(m.into()))
 			.saturating_add(T::DbWeight::get().reads(16_u64))
 			.saturating_add(T::DbWeight::get().reads((9_u64).saturating_mul(m.into())))
 			.saturating_add(T::DbWeight::get().writes(15_u64))
@@ -539,8 +539,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `4295`
 		//  Estimated: `31518`
-		// Minimum execution time: 1_751_176_000 picoseconds.
-		Weight::from_parts(1_808_881_000, 31518)
+		// Minimum execution time: 1_769_904_000 picoseconds.
+		Weight::from_parts(1_839_357_000, 31518)
 			.saturating_add(T::DbWeight::get().reads(41_u64))
 			.saturating_add(T::DbWeight::get().writes(33_u64))
 	}
@@ -604,8 +604,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `5329`
 		//  Estimated: `18798`
-		// Minimum execution time: 1_866_737_000 picoseconds.
-		Weight::from_parts(1_932_394_000, 18798)
+		// Minimum execution time: 1_890_573_000 picoseconds.
+		Weight::from_parts(1_981_948_000, 18798)
 			.saturating_add(T::DbWeight::get().reads(41_u64))
 			.saturating_add(T::DbWeight::get().writes(32_u64))
 	}
@@ -669,8 +669,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `5249`
 		//  Estimated: `31518`
-		// Minimum execution time: 2_525_724_000 picoseconds.
-		Weight::from_parts(2_593_554_000, 31518)
+		// Minimum execution time: 2_551_883_000 picoseconds.
+		Weight::from_parts(2_643_368_000, 31518)
 			.saturating_add(T::DbWeight::get().reads(48_u64))
 			.saturating_add(T::DbWeight::get().writes(38_u64))
 	}
@@ -740,8 +740,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `5099`
 		//  Estimated: `18798`
-		// Minimum execution time: 2_059_904_000 picoseconds.
-		Weight::from_parts(2_118_691_000, 18798)
+		// Minimum execution time: 2_081_416_000 picoseconds.
+		Weight::from_parts(2_152_020_000, 18798)
 			.saturating_add(T::DbWeight::get().reads(45_u64))
 			.saturating_add(T::DbWeight::get().writes(34_u64))
 	}
@@ -811,8 +811,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `5020`
 		//  Estimated: `31518`
-		// Minimum execution time: 2_561_467_000 picoseconds.
-		Weight::from_parts(2_626_163_000, 31518)
+		// Minimum execution time: 2_585_032_000 picoseconds.
+		Weight::from_parts(2_680_433_000, 31518)
 			.saturating_add(T::DbWeight::get().reads(52_u64))
 			.saturating_add(T::DbWeight::get().writes(39_u64))
 	}
@@ -852,8 +852,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `2226`
 		//  Estimated: `7050`
-		// Minimum execution time: 329_459_000 picoseconds.
-		Weight::from_parts(334_796_000, 7050)
+		// Minimum execution time: 332_093_000 picoseconds.
+		Weight::from_parts(345_182_000, 7050)
 			.saturating_add(T::DbWeight::get().reads(17_u64))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
 	}
@@ -867,8 +867,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `368`
 		//  Estimated: `3629`
-		// Minimum execution time: 94_360_000 picoseconds.
-		Weight::from_parts(96_613_000, 3629)
+		// Minimum execution time: 94_890_000 picoseconds.
+		Weight::from_parts(97_595_000, 3629)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -877,38 +877,38 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same weights with RocksDB's database weights, for tests and mock runtimes.
 impl WeightInfo for () {
 	fn supply() -> Weight {
-		Weight::from_parts(2_069_868_000, 31518)
+		Weight::from_parts(2_077_119_000, 31518)
 			.saturating_add(RocksDbWeight::get().reads(44_u64))
 			.saturating_add(RocksDbWeight::get().writes(35_u64))
 	}
 	fn supply_collateral() -> Weight {
-		Weight::from_parts(2_856_795_000, 44238)
+		Weight::from_parts(2_828_152_000, 44238)
 			.saturating_add(RocksDbWeight::get().reads(50_u64))
 			.saturating_add(RocksDbWeight::get().writes(42_u64))
 	}
 	fn borrow() -> Weight {
-		Weight::from_parts(2_873_049_000, 44238)
+		Weight::from_parts(2_842_333_000, 44238)
 			.saturating_add(RocksDbWeight::get().reads(48_u64))
 			.saturating_add(RocksDbWeight::get().writes(40_u64))
 	}
 	fn repay() -> Weight {
-		Weight::from_parts(1_783_293_000, 31518)
+		Weight::from_parts(1_761_451_000, 31518)
 			.saturating_add(RocksDbWeight::get().reads(40_u64))
 			.saturating_add(RocksDbWeight::get().writes(32_u64))
 	}
 	fn withdraw() -> Weight {
-		Weight::from_parts(2_053_874_000, 31518)
+		Weight::from_parts(2_049_428_000, 31518)
 			.saturating_add(RocksDbWeight::get().reads(43_u64))
 			.saturating_add(RocksDbWeight::get().writes(35_u64))
 	}
 	fn withdraw_collateral() -> Weight {
-		Weight::from_parts(2_881_391_000, 44238)
+		Weight::from_parts(2_845_858_000, 44238)
 			.saturating_add(RocksDbWeight::get().reads(50_u64))
 			.saturating_add(RocksDbWeight::get().writes(42_u64))
 	}
 	fn leave(m: u32, ) -> Weight {
-		Weight::from_parts(419_669_269, 7050)
-			.saturating_add(Weight::from_parts(686_572_214, 0).saturating_mul(m.into()))
+		Weight::from_parts(372_970_512, 7050)
+			.saturating_add(Weight::from_parts(692_609_159, 0).saturating_mul(m.into()))
 			.saturating_add(RocksDbWeight::get().reads(16_u64))
 			.saturating_add(RocksDbWeight::get().reads((9_u64).saturating_mul(m.into())))
 			.saturating_add(RocksDbWeight::get().writes(15_u64))
@@ -916,37 +916,37 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 5232).saturating_mul(m.into()))
 	}
 	fn top_up() -> Weight {
-		Weight::from_parts(1_808_881_000, 31518)
+		Weight::from_parts(1_839_357_000, 31518)
 			.saturating_add(RocksDbWeight::get().reads(41_u64))
 			.saturating_add(RocksDbWeight::get().writes(33_u64))
 	}
 	fn liquidate() -> Weight {
-		Weight::from_parts(1_932_394_000, 18798)
+		Weight::from_parts(1_981_948_000, 18798)
 			.saturating_add(RocksDbWeight::get().reads(41_u64))
 			.saturating_add(RocksDbWeight::get().writes(32_u64))
 	}
 	fn liquidate_in_market() -> Weight {
-		Weight::from_parts(2_593_554_000, 31518)
+		Weight::from_parts(2_643_368_000, 31518)
 			.saturating_add(RocksDbWeight::get().reads(48_u64))
 			.saturating_add(RocksDbWeight::get().writes(38_u64))
 	}
 	fn pool_liquidate() -> Weight {
-		Weight::from_parts(2_118_691_000, 18798)
+		Weight::from_parts(2_152_020_000, 18798)
 			.saturating_add(RocksDbWeight::get().reads(45_u64))
 			.saturating_add(RocksDbWeight::get().writes(34_u64))
 	}
 	fn pool_liquidate_in_market() -> Weight {
-		Weight::from_parts(2_626_163_000, 31518)
+		Weight::from_parts(2_680_433_000, 31518)
 			.saturating_add(RocksDbWeight::get().reads(52_u64))
 			.saturating_add(RocksDbWeight::get().writes(39_u64))
 	}
 	fn sync() -> Weight {
-		Weight::from_parts(334_796_000, 7050)
+		Weight::from_parts(345_182_000, 7050)
 			.saturating_add(RocksDbWeight::get().reads(17_u64))
 			.saturating_add(RocksDbWeight::get().writes(6_u64))
 	}
 	fn set_params() -> Weight {
-		Weight::from_parts(96_613_000, 3629)
+		Weight::from_parts(97_595_000, 3629)
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
