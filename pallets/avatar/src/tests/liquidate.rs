@@ -404,3 +404,31 @@ fn the_market_refuses_every_direct_liquidation_of_an_avatar() {
         }
     });
 }
+
+#[test]
+fn a_market_that_charges_other_than_it_quoted_is_refused() {
+    ExtBuilder::default().build_and_execute(|| {
+        open_position(ALICE, UNIT, 1_000 * UNIT);
+        set_eth_price(1200);
+        // The market sees 1 000 > 960: a partial liquidation goes through its own liquidation,
+        // funded by its quote. A quote one unit high would leave a unit in the avatar: refused.
+        QUOTE_SKEW.with(|s| *s.borrow_mut() = 1);
+        assert_noop!(
+            Avatar::liquidate(RuntimeOrigin::signed(MEMBER_1), MARKET, ALICE, 100 * UNIT),
+            Error::<Test>::MarketMismatch
+        );
+        // A quote one unit low: the market cannot take its charge from the avatar.
+        QUOTE_SKEW.with(|s| *s.borrow_mut() = -1);
+        assert_noop!(
+            Avatar::liquidate(RuntimeOrigin::signed(MEMBER_1), MARKET, ALICE, 100 * UNIT),
+            sp_runtime::TokenError::FundsUnavailable
+        );
+        QUOTE_SKEW.with(|s| *s.borrow_mut() = 0);
+        assert_ok!(Avatar::liquidate(
+            RuntimeOrigin::signed(MEMBER_1),
+            MARKET,
+            ALICE,
+            100 * UNIT
+        ));
+    });
+}

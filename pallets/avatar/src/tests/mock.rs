@@ -1,6 +1,7 @@
 //! Mock runtime with the real neighbours — pallet-balances, pallet-assets, pallet-timestamp,
 //! pallet-oracle (fed as its own pallet account) and pallet-lending, whose liquidation
-//! permission is this pallet — and small explicit test implementations of the franchise side:
+//! permission is this pallet (seen through [`QuotedLending`], which can skew one quote) — and
+//! small explicit test implementations of the franchise side:
 //! [`TestFranchise`] (seats, assignment, committed liquidity held in a vault account),
 //! [`TestPool`] (the `POOL` account's stable, bookings recorded), [`TestScore`] (records every
 //! report) and [`TestJar`] (an account). `ExtBuilder`'s
@@ -193,7 +194,7 @@ impl pallet_lending::Config for Test {
 }
 
 impl pallet_avatar::Config for Test {
-    type Lending = Lending;
+    type Lending = QuotedLending;
     type Oracle = UsdOracle;
     type Time = Timestamp;
     type Members = TestFranchise;
@@ -211,6 +212,143 @@ impl pallet_avatar::Config for Test {
     type WeightInfo = ();
     #[cfg(feature = "runtime-benchmarks")]
     type BenchmarkHelper = BenchmarkHelper;
+}
+
+/// pallet-lending as the avatar pallet sees it, with a switch that makes the liquidation quote
+/// differ from the charge by `QUOTE_SKEW` units (a faulty market), for the one error path no
+/// real market reaches.
+pub struct QuotedLending;
+thread_local! {
+    pub static QUOTE_SKEW: RefCell<i128> = const { RefCell::new(0) };
+}
+type Real = pallet_lending::Pallet<Test>;
+impl backstop_primitives::LendingMarket<AccountId> for QuotedLending {
+    fn market(market: MarketId) -> Option<backstop_primitives::MarketInfo> {
+        <Real as backstop_primitives::LendingMarket<AccountId>>::market(market)
+    }
+    fn position(
+        market: MarketId,
+        who: &AccountId,
+    ) -> Result<backstop_primitives::PositionInfo, DispatchError> {
+        <Real as backstop_primitives::LendingMarket<AccountId>>::position(market, who)
+    }
+    fn health(
+        market: MarketId,
+        who: &AccountId,
+    ) -> Result<backstop_primitives::PositionHealth, DispatchError> {
+        <Real as backstop_primitives::LendingMarket<AccountId>>::health(market, who)
+    }
+    fn supply(
+        payer: &AccountId,
+        market: MarketId,
+        on_behalf_of: &AccountId,
+        assets: Balance,
+    ) -> Result<backstop_primitives::Shares, DispatchError> {
+        <Real as backstop_primitives::LendingMarket<AccountId>>::supply(
+            payer,
+            market,
+            on_behalf_of,
+            assets,
+        )
+    }
+    fn withdraw(
+        owner: &AccountId,
+        market: MarketId,
+        assets: Balance,
+        receiver: &AccountId,
+    ) -> Result<backstop_primitives::Shares, DispatchError> {
+        <Real as backstop_primitives::LendingMarket<AccountId>>::withdraw(
+            owner, market, assets, receiver,
+        )
+    }
+    fn supply_collateral(
+        payer: &AccountId,
+        market: MarketId,
+        on_behalf_of: &AccountId,
+        amount: Balance,
+    ) -> DispatchResult {
+        <Real as backstop_primitives::LendingMarket<AccountId>>::supply_collateral(
+            payer,
+            market,
+            on_behalf_of,
+            amount,
+        )
+    }
+    fn withdraw_collateral(
+        owner: &AccountId,
+        market: MarketId,
+        amount: Balance,
+        receiver: &AccountId,
+    ) -> DispatchResult {
+        <Real as backstop_primitives::LendingMarket<AccountId>>::withdraw_collateral(
+            owner, market, amount, receiver,
+        )
+    }
+    fn borrow(
+        owner: &AccountId,
+        market: MarketId,
+        assets: Balance,
+        receiver: &AccountId,
+    ) -> Result<backstop_primitives::Shares, DispatchError> {
+        <Real as backstop_primitives::LendingMarket<AccountId>>::borrow(
+            owner, market, assets, receiver,
+        )
+    }
+    fn repay(
+        payer: &AccountId,
+        market: MarketId,
+        on_behalf_of: &AccountId,
+        assets: Balance,
+    ) -> Result<Balance, DispatchError> {
+        <Real as backstop_primitives::LendingMarket<AccountId>>::repay(
+            payer,
+            market,
+            on_behalf_of,
+            assets,
+        )
+    }
+    fn liquidation_repayment(
+        market: MarketId,
+        seized_collateral: Balance,
+    ) -> Result<Balance, DispatchError> {
+        let quote = <Real as backstop_primitives::LendingMarket<AccountId>>::liquidation_repayment(
+            market,
+            seized_collateral,
+        )?;
+        let skew = QUOTE_SKEW.with(|s| *s.borrow());
+        Ok(quote.saturating_add_signed(skew))
+    }
+    fn liquidate(
+        liquidator: &AccountId,
+        market: MarketId,
+        borrower: &AccountId,
+        seized_collateral: Balance,
+    ) -> Result<(Balance, Balance), DispatchError> {
+        <Real as backstop_primitives::LendingMarket<AccountId>>::liquidate(
+            liquidator,
+            market,
+            borrower,
+            seized_collateral,
+        )
+    }
+    fn supply_shares_value(
+        market: MarketId,
+        shares: backstop_primitives::Shares,
+    ) -> Result<Balance, DispatchError> {
+        <Real as backstop_primitives::LendingMarket<AccountId>>::supply_shares_value(market, shares)
+    }
+    fn available_liquidity(market: MarketId) -> Result<Balance, DispatchError> {
+        <Real as backstop_primitives::LendingMarket<AccountId>>::available_liquidity(market)
+    }
+    fn liquidatable_positions(
+        market: MarketId,
+        price: FixedU128,
+        max_count: u32,
+    ) -> Result<Vec<AccountId>, DispatchError> {
+        <Real as backstop_primitives::LendingMarket<AccountId>>::liquidatable_positions(
+            market, price, max_count,
+        )
+    }
 }
 
 // ------------------------------------------------------------------------------------------
@@ -581,6 +719,7 @@ impl ExtBuilder {
             }
             ASSIGNED.with(|a| a.borrow_mut().clear());
             WINDOW_PRIORITY_PASSED.with(|p| *p.borrow_mut() = true);
+            QUOTE_SKEW.with(|s| *s.borrow_mut() = 0);
             assert_ok!(Lending::supply(
                 RuntimeOrigin::signed(LENDER),
                 MARKET,
