@@ -10,39 +10,15 @@ mod common;
 use backstop_primitives::{Assignee, LendingMarket};
 use backstop_runtime::{
     genesis_config_presets::{whole, ETH, ETH_USD_MARKET, USD},
-    Assets, Avatar, Backstop, Lending, Oracle, Runtime, RuntimeOrigin, System,
+    Assets, Avatar, Backstop, Lending, Runtime, RuntimeOrigin, System,
 };
-use common::{account, dev_ext, run_block};
+use common::{account, dev_ext, feed_eth, run_blocks, usd};
 use frame_support::{assert_noop, assert_ok};
 use sp_arithmetic::{
     helpers_128bit::multiply_by_rational_with_rounding, FixedPointNumber, Perbill, Rounding,
 };
-use sp_keyring::Sr25519Keyring::{Alice, Bob, Charlie, Dave, Eve, Ferdie};
-use sp_runtime::{BoundedVec, FixedU128};
-
-const T0: u64 = 1_800_000_000_000;
-const BLOCK_MS: u64 = 6_000;
-
-fn usd(n: u128) -> u128 {
-    n * whole(18)
-}
-
-fn feed_eth(price: u32) {
-    assert_ok!(Oracle::feed_values(
-        RuntimeOrigin::signed(account(Alice)),
-        BoundedVec::truncate_from(vec![(ETH, FixedU128::from_u32(price))]),
-    ));
-}
-
-/// Runs blocks `from..=to` with 6-second timestamps, feeding ETH at `price` every 50 blocks.
-fn run_blocks(from: u32, to: u32, price: u32) {
-    for n in from..=to {
-        run_block(n, T0 + u64::from(n) * BLOCK_MS);
-        if n % 50 == 0 {
-            feed_eth(price);
-        }
-    }
-}
+use sp_keyring::Sr25519Keyring::{Bob, Charlie, Dave, Eve, Ferdie};
+use sp_runtime::FixedU128;
 
 fn mul_div(a: u128, b: u128, c: u128, rounding: Rounding) -> u128 {
     multiply_by_rational_with_rounding(a, b, c, rounding).unwrap()
@@ -58,7 +34,7 @@ fn the_pool_liquidates_a_cushioned_avatar_position_after_the_member_lets_its_pri
             account(Eve),
             account(Ferdie),
         );
-        run_blocks(1, 2, 3_000);
+        run_blocks(1, 2, 3_000, 50);
 
         // Governance: a 100-block liquidation priority for the ETH/USD market (announced,
         // in force 100 blocks later) and a 0.5 % keeper fee for the pool.
@@ -94,7 +70,7 @@ fn the_pool_liquidates_a_cushioned_avatar_position_after_the_member_lets_its_pri
             usd(50_000)
         ));
         let epoch = backstop_runtime::genesis_config_presets::dev_franchise_params().epoch_length;
-        run_blocks(3, epoch + 1, 3_000);
+        run_blocks(3, epoch + 1, 3_000, 50);
         assert_eq!(Backstop::current_franchise().seats.len(), 2);
 
         // ETH at 3 000: the user opens 1 ETH / 1 000 USD through its avatar.
@@ -145,7 +121,7 @@ fn the_pool_liquidates_a_cushioned_avatar_position_after_the_member_lets_its_pri
         // ETH at 1 150: the market itself sees 900 > 885.5, yet nobody may liquidate the
         // avatar in the market, the pool's own `liquidate` included.
         let now = System::block_number();
-        run_blocks(now + 1, now + 1, 1_150);
+        run_blocks(now + 1, now + 1, 1_150, 50);
         feed_eth(1_150);
         assert!(Lending::is_liquidatable(ETH_USD_MARKET, &avatar).unwrap());
         assert_noop!(
@@ -176,11 +152,11 @@ fn the_pool_liquidates_a_cushioned_avatar_position_after_the_member_lets_its_pri
         // The member does nothing for 100 blocks, and then until the current assignment
         // window's priority period is over as well.
         let since = System::block_number();
-        run_blocks(since + 1, since + 100, 1_150);
+        run_blocks(since + 1, since + 100, 1_150, 50);
         let mut n = since + 100;
         while !Avatar::pool_may_liquidate(ETH_USD_MARKET, user.clone()) {
             n += 1;
-            run_blocks(n, n, 1_150);
+            run_blocks(n, n, 1_150, 50);
         }
         assert!(n < epoch * 2, "still in the members' epoch");
         feed_eth(1_150);

@@ -1,14 +1,21 @@
 //! Test externalities built from the runtime's own `development` preset, exactly as the
-//! node builds its genesis state.
+//! node builds its genesis state, and the block, price and amount helpers the runtime tests
+//! share.
+
+// Every test binary compiles this module and uses part of it.
+#![allow(dead_code)]
 
 use backstop_runtime::{
-    genesis_config_presets, AccountId, RuntimeGenesisConfig, System, Timestamp,
+    genesis_config_presets::{self, whole, ETH},
+    AccountId, Oracle, RuntimeGenesisConfig, RuntimeOrigin, System, Timestamp,
 };
+use frame_support::assert_ok;
 use frame_support::{
     genesis_builder_helper::build_state,
     traits::{OnFinalize, OnInitialize},
 };
 use sp_keyring::Sr25519Keyring;
+use sp_runtime::{BoundedVec, FixedU128};
 
 /// Genesis of the `development` preset, built the way the node builds it: the preset is a
 /// JSON patch merged over the runtime's default genesis config.
@@ -50,4 +57,32 @@ pub fn run_block(n: u32, now_ms: u64) {
     <backstop_runtime::AllPalletsWithSystem as OnInitialize<u32>>::on_initialize(n);
     Timestamp::set_timestamp(now_ms);
     <backstop_runtime::AllPalletsWithSystem as OnFinalize<u32>>::on_finalize(n);
+}
+
+/// The tests' first timestamp, Unix ms, and the block interval, ms.
+pub const T0: u64 = 1_800_000_000_000;
+pub const BLOCK_MS: u64 = 6_000;
+
+/// `n` whole USD (18 decimals), in smallest units.
+pub fn usd(n: u128) -> u128 {
+    n * whole(18)
+}
+
+/// Alice, an oracle feeder, feeds ETH at `price` USD.
+pub fn feed_eth(price: u32) {
+    assert_ok!(Oracle::feed_values(
+        RuntimeOrigin::signed(account(Sr25519Keyring::Alice)),
+        BoundedVec::truncate_from(vec![(ETH, FixedU128::from_u32(price))]),
+    ));
+}
+
+/// Runs blocks `from..=to` with `BLOCK_MS` timestamps from `T0`, feeding ETH at `price` every
+/// `every` blocks so prices stay fresh.
+pub fn run_blocks(from: u32, to: u32, price: u32, every: u32) {
+    for n in from..=to {
+        run_block(n, T0 + u64::from(n) * BLOCK_MS);
+        if n % every == 0 {
+            feed_eth(price);
+        }
+    }
 }

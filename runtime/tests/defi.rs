@@ -9,28 +9,14 @@ use backstop_primitives::{LendingMarket, PriceOracle};
 use backstop_runtime::{
     configs::prices::OraclePrices,
     genesis_config_presets::{whole, ETH, ETH_USD_MARKET, USD},
-    Assets, Avatar, Backstop, Lending, Oracle, Runtime, RuntimeOrigin,
+    Assets, Avatar, Backstop, Lending, Runtime, RuntimeOrigin,
 };
-use common::{account, dev_ext, run_block};
+use common::{account, dev_ext, feed_eth, run_block, usd, T0};
 use frame_support::{assert_noop, assert_ok};
-use sp_keyring::Sr25519Keyring::{Alice, Bob, Charlie, Dave, Eve, Ferdie};
-use sp_runtime::{BoundedVec, FixedU128};
-
-const T0: u64 = 1_800_000_000_000;
-
-fn usd(n: u128) -> u128 {
-    n * whole(18)
-}
+use sp_keyring::Sr25519Keyring::{Bob, Charlie, Dave, Eve, Ferdie};
 
 fn eth(n: u128) -> u128 {
     n * whole(18)
-}
-
-fn feed_eth(price_usd: u32) {
-    assert_ok!(Oracle::feed_values(
-        RuntimeOrigin::signed(account(Alice)),
-        BoundedVec::truncate_from(vec![(ETH, FixedU128::from_u32(price_usd))]),
-    ));
 }
 
 #[test]

@@ -5,40 +5,19 @@
 mod common;
 
 use backstop_runtime::{
-    genesis_config_presets::{dev_franchise_params, whole, ETH, ETH_USD_MARKET, USD},
-    Assets, Avatar, Backstop, Oracle, RuntimeOrigin,
+    genesis_config_presets::{dev_franchise_params, whole, ETH_USD_MARKET, USD},
+    Assets, Avatar, Backstop, RuntimeOrigin,
 };
-use common::{account, dev_ext, run_block};
+use common::{account, dev_ext, run_blocks, usd};
 use frame_support::{assert_noop, assert_ok};
-use sp_keyring::Sr25519Keyring::{Alice, Bob, Charlie, Dave, Eve};
-use sp_runtime::{BoundedVec, FixedU128};
-
-const T0: u64 = 1_800_000_000_000;
-const BLOCK_MS: u64 = 6_000;
-
-fn usd(n: u128) -> u128 {
-    n * whole(18)
-}
-
-/// Runs blocks `from..=to` with 6-second timestamps, feeding fresh prices every 100 blocks.
-fn run_blocks(from: u32, to: u32) {
-    for n in from..=to {
-        run_block(n, T0 + u64::from(n) * BLOCK_MS);
-        if n % 100 == 0 {
-            assert_ok!(Oracle::feed_values(
-                RuntimeOrigin::signed(account(Alice)),
-                BoundedVec::truncate_from(vec![(ETH, FixedU128::from_u32(3_000))]),
-            ));
-        }
-    }
-}
+use sp_keyring::Sr25519Keyring::{Bob, Charlie, Dave, Eve};
 
 #[test]
 fn bidders_win_seats_pay_the_jar_and_an_avatar_user_claims_the_income() {
     dev_ext().execute_with(|| {
         let params = dev_franchise_params();
         let epoch = params.epoch_length;
-        run_blocks(1, 2);
+        run_blocks(1, 2, 3_000, 100);
 
         // A borrower routes through an avatar: the avatar's debt and collateral earn score.
         let user = account(Dave);
@@ -77,7 +56,7 @@ fn bidders_win_seats_pay_the_jar_and_an_avatar_user_claims_the_income() {
         );
 
         // The epoch boundary settles the auction.
-        run_blocks(3, epoch + 1);
+        run_blocks(3, epoch + 1, 3_000, 100);
         let franchise = Backstop::current_franchise();
         let mut members: Vec<_> = franchise.seats.iter().map(|s| s.member.clone()).collect();
         members.sort();
@@ -100,7 +79,7 @@ fn bidders_win_seats_pay_the_jar_and_an_avatar_user_claims_the_income() {
         // The 40 USD of auction income streams over the next epoch to the users by score;
         // the avatar user is the only one, so after the stream he can claim all of it but
         // rounding dust.
-        run_blocks(epoch + 2, 3 * epoch + 2);
+        run_blocks(epoch + 2, 3 * epoch + 2, 3_000, 100);
         let claimable = Backstop::claimable(&user);
         assert!(
             claimable > usd(40) - 1_000_000 && claimable <= usd(40),
