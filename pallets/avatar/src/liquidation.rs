@@ -212,12 +212,13 @@ impl<T: Config> Pallet<T> {
         let debt_market = market_position.borrow_assets;
         let collateral = market_position.collateral;
         let through_market = amount < debt_market && T::Lending::is_liquidatable(market, &avatar)?;
+        // Collateral worth `amount · LIF` (the market's own liquidation recomputes it).
+        let seized = Self::collateral_for(&info, amount, price, collateral)?;
         let repaid_target = if amount >= debt_market {
             debt_market
         } else if through_market {
             amount
         } else {
-            let seized = Self::collateral_for(&info, amount, price, collateral)?;
             let capacity_after = capacity(collateral.saturating_sub(seized), price, info.lltv)
                 .ok_or(Error::<T>::Overflow)?;
             debt_market
@@ -245,9 +246,8 @@ impl<T: Config> Pallet<T> {
             .fold(0, |s: Balance, (_, a)| s.saturating_add(*a));
 
         let outcome = if through_market {
-            Self::liquidate_in_market(&liquidator, market, &info, &avatar, amount, price)?
+            Self::liquidate_in_market(&liquidator, market, &info, &avatar, amount, seized, price)?
         } else {
-            let seized = Self::collateral_for(&info, amount, price, collateral)?;
             Self::ensure_not_dust(&info, seized)?;
             let to_jar = Self::jar_part(market, seized, price, amount)?;
             let cost = repaid_target
@@ -383,19 +383,18 @@ impl<T: Config> Pallet<T> {
     }
 
     /// The market part through the market's own liquidation, the avatar liquidating itself:
-    /// collateral worth `amount · LIF` is seized for what the market charges for it (quoted
-    /// before; at most `amount` unless one collateral unit is worth less than the market's
-    /// rounding), then passed on to the liquidator.
+    /// `seized`, the collateral worth `amount · LIF`, is taken for what the market charges
+    /// (quoted before; at most `amount` unless one collateral unit is worth less than the
+    /// market's rounding), then passed on to the liquidator.
     fn liquidate_in_market(
         liquidator: &Liquidator<T::AccountId>,
         market: MarketId,
         info: &MarketInfo,
         avatar: &T::AccountId,
         amount: Balance,
+        mut seized: Balance,
         price: FixedU128,
     ) -> Result<Outcome, DispatchError> {
-        let collateral = T::Lending::position(market, avatar)?.collateral;
-        let mut seized = Self::collateral_for(info, amount, price, collateral)?;
         let mut repaid = T::Lending::liquidation_repayment(market, seized)?;
         // The market rounds its charge up (value, incentive, shares, assets): when that
         // takes it above `amount`, seize one unit less.
