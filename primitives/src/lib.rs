@@ -33,7 +33,10 @@ extern crate alloc;
 use alloc::vec::Vec;
 use codec::{Decode, Encode, MaxEncodedLen};
 use scale_info::TypeInfo;
-use sp_arithmetic::{FixedPointNumber, FixedU128, Perbill};
+use sp_arithmetic::{
+    helpers_128bit::multiply_by_rational_with_rounding, FixedPointNumber, FixedU128, Perbill,
+    Rounding,
+};
 use sp_core::U256;
 use sp_runtime::{DispatchError, DispatchResult};
 
@@ -97,6 +100,21 @@ impl<AssetId> PriceOracle<AssetId> for () {
     fn price(_base: AssetId, _quote: AssetId) -> Option<OraclePrice> {
         None
     }
+}
+
+/// `a · b / c` in 256-bit intermediate precision, rounded as asked; `None` on a zero divisor
+/// or if the result does not fit `u128`. Every pallet's fixed-point conversions go through it.
+pub fn mul_div(a: u128, b: u128, c: u128, rounding: Rounding) -> Option<u128> {
+    if c == 0 {
+        return None;
+    }
+    multiply_by_rational_with_rounding(a, b, c, rounding)
+}
+
+/// What `amount` smallest units are worth at `price` (see [`PriceOracle`]), in smallest units
+/// of the quote asset, rounded as asked; `None` on overflow.
+pub fn value_at(amount: Balance, price: FixedU128, rounding: Rounding) -> Option<Balance> {
+    mul_div(amount, price.into_inner(), FixedU128::DIV, rounding)
 }
 
 /// Combines two feeds quoted in a common unit (e.g. USD per WHOLE token) into the price of one
@@ -565,6 +583,17 @@ mod tests {
             cross_price(FixedU128::from_u32(1_000_000), FixedU128::one(), 0, 38),
             None
         );
+    }
+
+    #[test]
+    fn mul_div_rounds_as_asked_and_refuses_zero_and_overflow() {
+        assert_eq!(mul_div(7, 3, 2, Rounding::Down), Some(10));
+        assert_eq!(mul_div(7, 3, 2, Rounding::Up), Some(11));
+        assert_eq!(mul_div(1, 1, 0, Rounding::Down), None);
+        assert_eq!(mul_div(u128::MAX, 2, 1, Rounding::Down), None);
+        let p = FixedU128::from_rational(3, 2);
+        assert_eq!(value_at(3, p, Rounding::Down), Some(4));
+        assert_eq!(value_at(3, p, Rounding::Up), Some(5));
     }
 
     #[test]

@@ -6,39 +6,24 @@
 
 use crate::{pallet::*, Episode, Mode};
 use backstop_primitives::{
-    AssetId, BackstopMembers, Balance, LendingMarket, MarketId, MarketInfo, PositionInfo,
+    value_at, AssetId, BackstopMembers, Balance, LendingMarket, MarketId, MarketInfo, PositionInfo,
     PositionShares, PriceOracle, ScoreHook, Side,
 };
 use frame_support::{ensure, pallet_prelude::Get, traits::UnixTime};
 use frame_system::pallet_prelude::BlockNumberFor;
 use sp_arithmetic::{
-    helpers_128bit::multiply_by_rational_with_rounding,
     traits::{Saturating, Zero},
-    FixedPointNumber, FixedU128, Perbill, Rounding,
+    FixedU128, Perbill, Rounding,
 };
 use sp_runtime::{
     traits::{AccountIdConversion, BlakeTwo256, Hash},
     DispatchError, DispatchResult,
 };
 
-/// `a · b / c`, rounded as asked; `None` on a zero divisor or if the result overflows.
-pub(crate) fn mul_div(a: u128, b: u128, c: u128, rounding: Rounding) -> Option<u128> {
-    if c == 0 {
-        return None;
-    }
-    multiply_by_rational_with_rounding(a, b, c, rounding)
-}
-
 /// `collateral · price · ratio` in loan units, rounded down: the debt a position may carry at
 /// `ratio` (rounding down makes the backstop's tests stricter, in the protocol's favour).
 pub(crate) fn capacity(collateral: Balance, price: FixedU128, ratio: Perbill) -> Option<Balance> {
-    let value = mul_div(
-        collateral,
-        price.into_inner(),
-        FixedU128::DIV,
-        Rounding::Down,
-    )?;
-    Some(ratio.mul_floor(value))
+    Some(ratio.mul_floor(value_at(collateral, price, Rounding::Down)?))
 }
 
 /// `debt_market + cushion` of a position, in loan units.

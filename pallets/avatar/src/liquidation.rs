@@ -25,13 +25,13 @@
 //! collateral and pays the keeper that triggered it.
 
 use crate::{
-    functions::{capacity, debt_backstop, mul_div},
+    functions::{capacity, debt_backstop},
     pallet::*,
 };
 use alloc::vec::Vec;
 use backstop_primitives::{
-    Assignee, BackstopMembers, BackstopPool, Balance, LendingMarket, MarketId, MarketInfo,
-    RewardJar,
+    mul_div, value_at, Assignee, BackstopMembers, BackstopPool, Balance, LendingMarket, MarketId,
+    MarketInfo, RewardJar,
 };
 use frame_support::{
     ensure,
@@ -145,8 +145,7 @@ impl<T: Config> Pallet<T> {
         price: FixedU128,
         paid: Balance,
     ) -> Result<Balance, DispatchError> {
-        let value = mul_div(seized, price.into_inner(), FixedU128::DIV, Rounding::Down)
-            .ok_or(Error::<T>::Overflow)?;
+        let value = value_at(seized, price, Rounding::Down).ok_or(Error::<T>::Overflow)?;
         Ok(Self::user_share(market).mul_ceil(value.saturating_sub(paid)))
     }
 

@@ -12,7 +12,7 @@
 use crate::{
     curve::BPS,
     pallet::*,
-    pool::{collateral_value, mul_div},
+    pool::{mul_div, value_at},
 };
 use backstop_primitives::{Balance, LendingMarket, MarketId};
 use frame_support::{
@@ -45,8 +45,7 @@ impl<T: Config> Pallet<T> {
 
         // The market charges `seized · price / LIF`, rounded up; its share rounding may add
         // a unit, so make a little more idle when the pool has it.
-        let seized_value =
-            collateral_value(seized, price, Rounding::Up).ok_or(Error::<T>::Overflow)?;
+        let seized_value = value_at(seized, price, Rounding::Up).ok_or(Error::<T>::Overflow)?;
         let expected = mul_div(
             seized_value,
             FixedU128::DIV,

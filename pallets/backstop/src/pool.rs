@@ -12,28 +12,10 @@ use frame_support::{
     traits::{fungibles::Mutate, tokens::Preservation, UnixTime},
     BoundedVec,
 };
-use sp_arithmetic::{
-    helpers_128bit::multiply_by_rational_with_rounding, traits::Zero, FixedPointNumber, FixedU128,
-    Rounding,
-};
+use sp_arithmetic::{traits::Zero, FixedPointNumber, FixedU128, Rounding};
 use sp_runtime::{traits::AccountIdConversion, DispatchError, DispatchResult};
 
-/// `a · b / c`, rounded as asked; `None` on a zero divisor or if the result overflows.
-pub(crate) fn mul_div(a: u128, b: u128, c: u128, rounding: Rounding) -> Option<u128> {
-    if c == 0 {
-        return None;
-    }
-    multiply_by_rational_with_rounding(a, b, c, rounding)
-}
-
-/// Value of `amount` collateral units at `price` (stable units per unit), in stable units.
-pub(crate) fn collateral_value(
-    amount: Balance,
-    price: FixedU128,
-    rounding: Rounding,
-) -> Option<Balance> {
-    mul_div(amount, price.into_inner(), FixedU128::DIV, rounding)
-}
+pub(crate) use backstop_primitives::{mul_div, value_at};
 
 impl<T: Config> Pallet<T> {
     /// The pool's account: holds its stable, collateral and lending supply.
@@ -82,7 +64,7 @@ impl<T: Config> Pallet<T> {
         let mut value = Self::total_stable()?;
         for (asset, amount) in Collaterals::<T>::get() {
             let price = Self::fresh_price(asset)?;
-            let worth = collateral_value(amount, price, rounding).ok_or(Error::<T>::Overflow)?;
+            let worth = value_at(amount, price, rounding).ok_or(Error::<T>::Overflow)?;
             value = value.checked_add(worth).ok_or(Error::<T>::Overflow)?;
         }
         Ok(value)

@@ -4,10 +4,7 @@
 //! rounding direction is chosen in the protocol's favour.
 
 use backstop_primitives::{Balance, Moment, Shares};
-use sp_arithmetic::{
-    helpers_128bit::multiply_by_rational_with_rounding, FixedPointNumber, FixedU128, PerThing,
-    Perbill, Rounding,
-};
+use sp_arithmetic::{FixedPointNumber, FixedU128, PerThing, Perbill, Rounding};
 use sp_core::U512;
 
 /// Virtual shares added to every share total (Morpho Blue's defence against share-price
@@ -20,13 +17,7 @@ pub const YEAR_MS: u128 = 365 * 24 * 60 * 60 * 1000;
 /// Upper bound of the liquidation incentive factor (1.15).
 pub const MAX_LIF: FixedU128 = FixedU128::from_inner(1_150_000_000_000_000_000);
 
-/// `a · b / c`, rounded as asked. `None` if `c` is zero or the result does not fit `u128`.
-pub fn mul_div(a: u128, b: u128, c: u128, rounding: Rounding) -> Option<u128> {
-    if c == 0 {
-        return None;
-    }
-    multiply_by_rational_with_rounding(a, b, c, rounding)
-}
+pub use backstop_primitives::{mul_div, value_at};
 
 /// Shares worth `assets` in a market with the given totals, rounded down (supply, repay).
 pub fn to_shares_down(
@@ -138,12 +129,12 @@ pub fn liquidation_incentive_factor(lltv: Perbill) -> FixedU128 {
 
 /// `amount · price`, rounded down, saturating at `u128::MAX`.
 pub fn value_down(amount: Balance, price: FixedU128) -> Balance {
-    mul_div(amount, price.into_inner(), FixedU128::DIV, Rounding::Down).unwrap_or(u128::MAX)
+    value_at(amount, price, Rounding::Down).unwrap_or(u128::MAX)
 }
 
 /// `amount · price`, rounded up. `None` on overflow.
 pub fn value_up(amount: Balance, price: FixedU128) -> Option<Balance> {
-    mul_div(amount, price.into_inner(), FixedU128::DIV, Rounding::Up)
+    value_at(amount, price, Rounding::Up)
 }
 
 /// `collateral · price · lltv` in loan units, each step rounded down: the most a position may
