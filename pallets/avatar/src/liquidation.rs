@@ -74,6 +74,13 @@ enum Payout<AccountId> {
     MarketLiquidation(Balance),
 }
 
+/// The prices of a liquidation: the oracle price of one collateral unit in loan units, and the
+/// jar's share of the liquidator's gain.
+struct Terms {
+    price: FixedU128,
+    share: Perbill,
+}
+
 /// What a liquidation did, in loan units (`seized` in collateral units).
 struct Outcome {
     /// `debt_backstop` removed.
@@ -91,27 +98,30 @@ struct Outcome {
 impl<T: Config> Pallet<T> {
     /// Whether the members' priority on the position of avatar `avatar` in `market`, in a
     /// liquidation episode that started at block `since`, is over: the franchise assigns the
-    /// position to the pool, or the market's `priority_window` has run since `since` and the
-    /// current assignment window's priority period has passed too.
+    /// position to the pool, or the market's priority `window` (blocks) has run since `since`
+    /// and the current assignment window's priority period has passed too.
     pub(crate) fn priority_over(
         market: MarketId,
         avatar: &T::AccountId,
         since: BlockNumberFor<T>,
+        window: u32,
     ) -> bool {
         let assignment = T::Members::assigned(market, avatar);
         if assignment.assignee == Assignee::Pool {
             return true;
         }
-        let window = Self::params(market).priority_window;
         assignment.priority_passed && since.saturating_add(window.into()) <= Self::now_block()
     }
 
     /// The share of a liquidation's gain that goes to the jar in `market`: the market's own
     /// `user_share` if governance set one, else the jar's default.
     pub fn user_share(market: MarketId) -> Perbill {
-        Self::params(market)
-            .user_share
-            .unwrap_or_else(T::Jar::user_share)
+        Self::share_of(&Self::params(market))
+    }
+
+    /// The jar's share under `params`.
+    fn share_of(params: &crate::AvatarParams) -> Perbill {
+        params.user_share.unwrap_or_else(T::Jar::user_share)
     }
 
     /// Collateral worth `amount · LIF` at `price`, rounded down, at most `collateral`.
@@ -138,15 +148,11 @@ impl<T: Config> Pallet<T> {
         Ok(seized.min(collateral))
     }
 
-    /// `user_share` of the gain of `seized` collateral received for `paid`, rounded up.
-    fn jar_part(
-        market: MarketId,
-        seized: Balance,
-        price: FixedU128,
-        paid: Balance,
-    ) -> Result<Balance, DispatchError> {
-        let value = value_at(seized, price, Rounding::Down).ok_or(Error::<T>::Overflow)?;
-        Ok(Self::user_share(market).mul_ceil(value.saturating_sub(paid)))
+    /// The jar's `share` of the gain of `seized` collateral received for `paid` at `price`,
+    /// rounded up.
+    fn jar_part(terms: &Terms, seized: Balance, paid: Balance) -> Result<Balance, DispatchError> {
+        let value = value_at(seized, terms.price, Rounding::Down).ok_or(Error::<T>::Overflow)?;
+        Ok(terms.share.mul_ceil(value.saturating_sub(paid)))
     }
 
     /// The liquidator pays `amount` of stable to `to`.
@@ -199,7 +205,7 @@ impl<T: Config> Pallet<T> {
             }
             Liquidator::Pool { .. } => {
                 ensure!(
-                    Self::priority_over(market, &avatar, episode.since),
+                    Self::priority_over(market, &avatar, episode.since, params.priority_window),
                     Error::<T>::PriorityNotPassed
                 );
                 (None, T::Pool::account())
@@ -208,6 +214,10 @@ impl<T: Config> Pallet<T> {
 
         // The split between cushion and market debt.
         let price = Self::collateral_price(&info)?;
+        let terms = Terms {
+            price,
+            share: Self::share_of(&params),
+        };
         let debt_market = market_position.borrow_assets;
         let collateral = market_position.collateral;
         let through_market = amount < debt_market && T::Lending::is_liquidatable(market, &avatar)?;
@@ -245,10 +255,10 @@ impl<T: Config> Pallet<T> {
             .fold(0, |s: Balance, (_, a)| s.saturating_add(*a));
 
         let outcome = if through_market {
-            Self::liquidate_in_market(&liquidator, market, &info, &avatar, amount, seized, price)?
+            Self::liquidate_in_market(&liquidator, market, &info, &avatar, amount, seized, &terms)?
         } else {
             Self::ensure_not_dust(&info, seized)?;
-            let to_jar = Self::jar_part(market, seized, price, amount)?;
+            let to_jar = Self::jar_part(&terms, seized, amount)?;
             let cost = repaid_target
                 .checked_add(others_used)
                 .and_then(|c| c.checked_add(to_jar))
@@ -392,7 +402,7 @@ impl<T: Config> Pallet<T> {
         avatar: &T::AccountId,
         amount: Balance,
         mut seized: Balance,
-        price: FixedU128,
+        terms: &Terms,
     ) -> Result<Outcome, DispatchError> {
         let mut repaid = T::Lending::liquidation_repayment(market, seized)?;
         // The market rounds its charge up (value, incentive, shares, assets): when that
@@ -402,7 +412,7 @@ impl<T: Config> Pallet<T> {
             repaid = T::Lending::liquidation_repayment(market, seized)?;
         }
         Self::ensure_not_dust(info, seized)?;
-        let to_jar = Self::jar_part(market, seized, price, repaid)?;
+        let to_jar = Self::jar_part(terms, seized, repaid)?;
         let cost = repaid.checked_add(to_jar).ok_or(Error::<T>::Overflow)?;
         Self::fund(liquidator, cost, avatar)?;
         Self::pay_out(

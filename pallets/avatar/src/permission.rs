@@ -20,9 +20,10 @@ impl<T: Config> Pallet<T> {
         let Some(avatar) = AvatarOf::<T>::get(user) else {
             return false;
         };
+        let window = Self::params(market).priority_window;
         Positions::<T>::get(market, user)
             .and_then(|p| p.episode)
-            .is_some_and(|e| Self::priority_over(market, &avatar, e.since))
+            .is_some_and(|e| Self::priority_over(market, &avatar, e.since, window))
     }
 }
 
