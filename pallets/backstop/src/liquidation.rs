@@ -9,11 +9,7 @@
 //! needs ([`Pallet::draw_for_liquidation`]), runs the liquidation (it keeps the cushion
 //! ledger) and hands the collateral back to be booked ([`Pallet::book_liquidation`]).
 
-use crate::{
-    curve::BPS,
-    pallet::*,
-    pool::{mul_div, value_at},
-};
+use crate::{curve::BPS, pallet::*, pool::mul_div};
 use backstop_primitives::{Balance, LendingMarket, MarketId};
 use frame_support::{
     ensure,
@@ -43,24 +39,18 @@ impl<T: Config> Pallet<T> {
         let price = Self::fresh_price(info.collateral_asset)?;
         Self::ensure_collateral_slot(info.collateral_asset)?;
 
-        // The market charges `seized · price / LIF`, rounded up; its share rounding may add
-        // a unit, so make a little more idle when the pool has it.
-        let seized_value = value_at(seized, price, Rounding::Up).ok_or(Error::<T>::Overflow)?;
-        let expected = mul_div(
-            seized_value,
-            FixedU128::DIV,
-            info.lif.into_inner(),
-            Rounding::Up,
-        )
-        .ok_or(Error::<T>::Overflow)?;
-        let total_stable = Self::total_stable()?;
-        ensure!(expected <= total_stable, Error::<T>::InsufficientStable);
-        Self::ensure_idle(expected.saturating_add(2).min(total_stable))?;
+        // What the market will charge (its own quote), made idle first.
+        let expected = T::Lending::liquidation_repayment(market, seized)?;
+        ensure!(
+            expected <= Self::total_stable()?,
+            Error::<T>::InsufficientStable
+        );
+        Self::ensure_idle(expected)?;
 
         let pool = Self::account_id();
         let (repaid, seized) = T::Lending::liquidate(&pool, market, borrower, seized)?;
         Self::debit_reserve(repaid)?;
-        Self::book_liquidation(caller, market, borrower, repaid, seized)?;
+        Self::book(caller, market, borrower, &info, price, repaid, seized)?;
         Ok(())
     }
 
@@ -133,10 +123,22 @@ impl<T: Config> Pallet<T> {
         seized: Balance,
     ) -> Result<Balance, DispatchError> {
         let info = T::Lending::market(market).ok_or(Error::<T>::UnknownMarket)?;
-        let asset = info.collateral_asset;
-        let price = Self::fresh_price(asset)?;
-        Self::ensure_collateral_slot(asset)?;
+        let price = Self::fresh_price(info.collateral_asset)?;
+        Self::book(caller, market, borrower, &info, price, paid, seized)
+    }
 
+    /// [`Self::book_liquidation`] with the market's parameters and the collateral's fresh
+    /// price already at hand.
+    fn book(
+        caller: &T::AccountId,
+        market: MarketId,
+        borrower: &T::AccountId,
+        info: &backstop_primitives::MarketInfo,
+        price: FixedU128,
+        paid: Balance,
+        seized: Balance,
+    ) -> Result<Balance, DispatchError> {
+        let asset = info.collateral_asset;
         // Gain, in collateral units: what was seized minus what was paid (rounded up).
         let paid_in_collateral = mul_div(paid, FixedU128::DIV, price.into_inner(), Rounding::Up)
             .ok_or(Error::<T>::Overflow)?;
