@@ -19,7 +19,10 @@ pub mod pallet {
     use frame_support::{pallet_prelude::*, traits::Time};
     use frame_system::pallet_prelude::BlockNumberFor;
     use pallet_oracle::TimestampedValue;
-    use sp_runtime::{traits::One, FixedU128};
+    use sp_runtime::{
+        traits::{One, Zero},
+        FixedU128,
+    };
 
     #[pallet::config]
     pub trait Config:
@@ -73,8 +76,16 @@ pub mod pallet {
 
         fn on_finalize(n: BlockNumberFor<T>) {
             if n == One::one() {
+                // Re-stamp only what is still the genesis value: a price fed during block 1
+                // is newer and stays.
                 let prices = PendingPrices::<T>::take();
-                Self::write_prices(&prices);
+                let unfed: alloc::vec::Vec<_> = prices
+                    .into_iter()
+                    .filter(|(asset, _)| {
+                        pallet_oracle::Values::<T>::get(asset).is_none_or(|v| v.timestamp.is_zero())
+                    })
+                    .collect();
+                Self::write_prices(&unfed);
             }
         }
     }

@@ -8,7 +8,8 @@ use backstop_runtime::{
         dev_accounts, dev_asset_endowment, dev_dex_liquidity, dev_oracle_feeders, whole, BTC,
         DEV_NATIVE_ENDOWMENT, ETH, USD,
     },
-    AssetConversion, Assets, Balances, Oracle, OracleFeeders, Runtime, RuntimeOrigin,
+    AssetConversion, Assets, Balances, Oracle, OracleFeeders, Runtime, RuntimeOrigin, System,
+    Timestamp,
 };
 use common::{account, dev_ext, run_block};
 use frame_support::{
@@ -16,6 +17,7 @@ use frame_support::{
     traits::{
         fungible::{Inspect as _, NativeOrWithId},
         fungibles::{metadata::Inspect as _, Inspect as _},
+        OnFinalize, OnInitialize,
     },
 };
 use sp_keyring::Sr25519Keyring::{Alice, Bob, Charlie, Dave};
@@ -75,8 +77,20 @@ fn oracle_starts_with_prices_that_are_stamped_in_block_one() {
         assert_eq!(btc.value, FixedU128::from_u32(60_000));
         assert_eq!(eth.timestamp, 0, "genesis has no time");
 
+        // A feeder moves ETH during block 1: the genesis re-stamp leaves that feed alone.
         let block_one_time = 1_800_000_000_000;
-        run_block(1, block_one_time);
+        System::set_block_number(1);
+        <backstop_runtime::AllPalletsWithSystem as OnInitialize<u32>>::on_initialize(1);
+        Timestamp::set_timestamp(block_one_time);
+        assert_ok!(Oracle::feed_values(
+            RuntimeOrigin::signed(account(Alice)),
+            BoundedVec::truncate_from(vec![(ETH, FixedU128::from_u32(2_900))]),
+        ));
+        <backstop_runtime::AllPalletsWithSystem as OnFinalize<u32>>::on_finalize(1);
+        assert_eq!(
+            Oracle::get(&ETH).map(|p| p.value),
+            Some(FixedU128::from_u32(2_900))
+        );
         assert_eq!(Oracle::get(&ETH).map(|p| p.timestamp), Some(block_one_time));
         assert_eq!(
             Oracle::get(&BTC).map(|p| (p.value, p.timestamp)),
