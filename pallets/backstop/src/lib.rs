@@ -443,6 +443,13 @@ pub mod pallet {
             bidder: T::AccountId,
             amount: Balance,
         },
+        /// `bidder`'s bid was displaced from the full auction by `by`'s better bid; its
+        /// reserve (`refund`, amount and commitment) waits in [`Refunds`].
+        BidDisplaced {
+            bidder: T::AccountId,
+            by: T::AccountId,
+            refund: Balance,
+        },
         /// The auction for `epoch` closed at candle sample `closing_sample` (`None`: no bid
         /// in the candle); `winners` (seat order) each paid `clearing_price` into the jar.
         AuctionSettled {
@@ -612,6 +619,14 @@ pub mod pallet {
         UserShareOutOfBounds,
         /// A score weight above `SharingParams::MAX_WEIGHT`.
         WeightOutOfBounds,
+        /// The auction holds `MaxBidders` bidders and the bid does not beat its lowest
+        /// standing bid by [`FranchiseParams::MIN_BID_INCREMENT`].
+        BidIncrementTooLow,
+        /// The caller's balance of the asset cannot pay the amount.
+        InsufficientBalance,
+        /// An amount (or the sum of two) above the stable asset's total issuance: no account
+        /// can hold it.
+        AmountTooLarge,
     }
 
     impl<T> From<FranchiseParamError> for Error<T> {
