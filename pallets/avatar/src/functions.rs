@@ -9,7 +9,15 @@ use backstop_primitives::{
     value_at, AssetId, BackstopMembers, Balance, LendingMarket, MarketId, MarketInfo, PositionInfo,
     PositionShares, PriceOracle, ScoreHook, Side,
 };
-use frame_support::{ensure, pallet_prelude::Get, traits::UnixTime};
+use frame_support::{
+    ensure,
+    pallet_prelude::Get,
+    traits::{
+        fungibles::Inspect,
+        tokens::{Fortitude, Preservation},
+        UnixTime,
+    },
+};
 use frame_system::pallet_prelude::BlockNumberFor;
 use sp_arithmetic::{
     traits::{Saturating, Zero},
@@ -331,6 +339,13 @@ impl<T: Config> Pallet<T> {
     ) -> DispatchResult {
         ensure!(!amount.is_zero(), Error::<T>::ZeroAmount);
         let info = Self::market_info(market)?;
+        match action {
+            UserAction::Supply => Self::ensure_can_pay(user, info.loan_asset, amount)?,
+            UserAction::SupplyCollateral => {
+                Self::ensure_can_pay(user, info.collateral_asset, amount)?
+            }
+            _ => {}
+        }
         Self::enact_due(market);
         let avatar = Self::ensure_avatar(user)?;
         let (mut position, _) = Self::synced(market, user, &avatar)?;
@@ -382,9 +397,39 @@ impl<T: Config> Pallet<T> {
         let info = Self::market_info(market)?;
         Self::enact_due(market);
         let avatar = Self::existing_avatar(user)?;
+        let known = Positions::<T>::contains_key(market, user);
         let (mut position, market_position) = Self::synced(market, user, &avatar)?;
+        // Nothing to sync where the avatar has no record and the market no position: a sync
+        // must not create records (anyone may call it, for any user and market).
+        ensure!(
+            known || shares_of(&market_position) != PositionShares::default(),
+            Error::<T>::NoPosition
+        );
         Self::refresh_episode(market, user, &info, &mut position, &market_position, true)?;
+        if !known {
+            // A position opened in the market on the avatar's behalf from outside.
+            Self::track_market(user, market)?;
+        }
         Positions::<T>::insert(market, user, position);
+        Ok(())
+    }
+
+    /// Repays the whole `debt_backstop` of `user`'s position in `market` as it stands in
+    /// this block (interest accrued), cushion first.
+    pub(crate) fn do_repay_all(user: &T::AccountId, market: MarketId) -> DispatchResult {
+        Self::market_info(market)?;
+        Self::existing_avatar(user)?;
+        let debt = Self::debt_backstop(market, user)?;
+        ensure!(!debt.is_zero(), Error::<T>::NoDebt);
+        Self::do_user_action(user, market, UserAction::Repay, debt)
+    }
+
+    /// Fails with `InsufficientBalance` unless `who` can pay `amount` of `asset` (checked
+    /// before any transfer, so the caller gets this pallet's error, not the asset pallet's).
+    fn ensure_can_pay(who: &T::AccountId, asset: AssetId, amount: Balance) -> DispatchResult {
+        let spendable =
+            T::Assets::reducible_balance(asset, who, Preservation::Expendable, Fortitude::Polite);
+        ensure!(spendable >= amount, Error::<T>::InsufficientBalance);
         Ok(())
     }
 

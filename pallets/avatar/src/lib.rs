@@ -51,12 +51,23 @@
 //! goes through the market's own liquidation. The liquidator receives collateral worth
 //! `amount · LIF` at the oracle price and pays `user_share` of its gain into the reward jar
 //! ([`Config::Jar`]; the market's own share, or the jar's default). A cushion left on a
-//! position with no collateral and no debt is written off. See `liquidation.rs`.
+//! position with no collateral and no debt is written off.
+//!
+//! When the collateral cannot pay for `amount` at the incentive, the position is wound down:
+//! the liquidator takes all the collateral for what it is worth divided by the LIF, never
+//! more; the market's debt is paid first, the cushion recovers what is left (pro rata) and
+//! absorbs the loss, and what the collateral cannot cover of the market's debt is the
+//! market's bad debt. The pool never pays more than what it receives is worth. Once the
+//! pool's turn (`pool_turn` blocks after the members' priority) has passed and the market
+//! sees the position unhealthy, anyone may liquidate it through the avatar
+//! ([`open_liquidate`](Pallet::open_liquidate)): no position is ever unliquidatable. See
+//! `liquidation.rs`.
 //!
 //! The pallet implements [`LiquidationPermission`] for pallet-lending: positions that are not
 //! avatars may be liquidated by anyone; an avatar position only by the avatar itself, which
 //! only this pallet can make happen, so every liquidation of an avatar keeps the cushion
-//! ledger and pays the jar.
+//! ledger and pays the jar. [`repay_all`](Pallet::repay_all) repays a position to the last
+//! unit of interest so the user can [`leave`](Pallet::leave).
 //!
 //! ## Score and slashing
 //!
@@ -200,6 +211,10 @@ pub mod pallet {
         /// The origin that sets [`AvatarParams`].
         type GovernanceOrigin: EnsureOrigin<Self::RuntimeOrigin>;
 
+        /// The parameters of a market governance never set. Thresholds in loan units
+        /// (`big_position`) must suit the stable asset's decimals, so the runtime sets them.
+        type DefaultParams: Get<AvatarParams>;
+
         /// Blocks between the announcement of a parameter change that affects open positions
         /// and its activation.
         #[pallet::constant]
@@ -269,7 +284,8 @@ pub mod pallet {
 
     /// The parameters in force per market (defaults for markets governance never set).
     #[pallet::storage]
-    pub type Params<T> = StorageMap<_, Twox64Concat, MarketId, AvatarParams, ValueQuery>;
+    pub type Params<T: Config> =
+        StorageMap<_, Twox64Concat, MarketId, AvatarParams, ValueQuery, T::DefaultParams>;
 
     /// Announced parameter changes, by market, with their activation block.
     #[pallet::storage]
@@ -437,6 +453,20 @@ pub mod pallet {
         /// The members' priority on the position is not over: the pool may not liquidate it
         /// yet.
         PriorityNotPassed,
+        /// The pool's turn on the position is not over: outsiders may not liquidate it yet.
+        PoolTurnNotPassed,
+        /// The market sees the position healthy: outsiders may only liquidate what the
+        /// market itself would let anyone liquidate.
+        MarketSeesHealthy,
+        /// The pool would pay more than the collateral it receives is worth at the oracle
+        /// price (a liquidation too small for the rounding of whole collateral units).
+        LiquidationAtALoss,
+        /// `pool_turn` outside 1 ..= `MAX_PRIORITY_WINDOW` blocks.
+        PoolTurnOutOfBounds,
+        /// The user has no position in this market.
+        NoPosition,
+        /// The caller holds less of the asset than the action needs.
+        InsufficientBalance,
         /// The liquidation is too small: the collateral it pays is below the collateral
         /// asset's minimum balance.
         DustAmount,
@@ -455,6 +485,7 @@ pub mod pallet {
                 ParamError::MinTopup => Error::MinTopupOutOfBounds,
                 ParamError::BigPosition => Error::BigPositionOutOfBounds,
                 ParamError::PriorityWindow => Error::PriorityWindowOutOfBounds,
+                ParamError::PoolTurn => Error::PoolTurnOutOfBounds,
                 ParamError::UserShare => Error::UserShareOutOfBounds,
             }
         }
@@ -615,6 +646,39 @@ pub mod pallet {
                 &user,
                 amount,
             )
+        }
+
+        /// Liquidate `amount` (loan units) of `user`'s `debt_backstop` in `market` as anyone,
+        /// paying from the caller's own stable for collateral at the market's LIF: allowed
+        /// once the members' priority and the pool's turn (`pool_turn` blocks after it) have
+        /// passed and the market itself sees the position unhealthy. Goes through the avatar
+        /// like every liquidation of an avatar position, so the cushion ledger stays right.
+        #[pallet::call_index(12)]
+        #[pallet::weight(T::WeightInfo::liquidate().max(T::WeightInfo::liquidate_in_market()))]
+        pub fn open_liquidate(
+            origin: OriginFor<T>,
+            market: MarketId,
+            user: T::AccountId,
+            amount: Balance,
+        ) -> DispatchResult {
+            let liquidator = ensure_signed(origin)?;
+            Self::do_liquidate(
+                liquidation::Liquidator::Anyone(liquidator),
+                market,
+                &user,
+                amount,
+            )
+        }
+
+        /// Repay the whole `debt_backstop` of the caller's position in `market` (the
+        /// cushion's providers first, then every borrow share of the market debt, interest
+        /// up to this block included), so the position can be closed with
+        /// [`leave`](Pallet::leave) without a remainder.
+        #[pallet::call_index(13)]
+        #[pallet::weight(T::WeightInfo::repay())]
+        pub fn repay_all(origin: OriginFor<T>, market: MarketId) -> DispatchResult {
+            let user = ensure_signed(origin)?;
+            Self::do_repay_all(&user, market)
         }
     }
 

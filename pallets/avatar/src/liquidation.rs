@@ -20,9 +20,31 @@
 //! liquidation (the avatar liquidates itself, which only this pallet can do) and no cushion is
 //! consumed. Either way a member's part of a big position can always be liquidated on its own.
 //!
+//! **Insolvency: the pool never overpays, the cushion is junior.** When `amount · LIF` is
+//! worth more than all the position's collateral, the collateral cannot pay for `amount`:
+//! the position is *wound down* instead. The liquidator takes all the collateral and pays
+//! what it is worth at the incentive, `covered = value / LIF` (rounded down), never more.
+//! The market's debt is senior: if `covered` does not reach it, the avatar liquidates itself
+//! in the market for all the collateral, and the market realises the rest of its debt as
+//! bad debt through its bad-debt hook; the whole cushion is written off. Otherwise the market
+//! debt is repaid in full and the cushion recovers what is left of `covered`, pro rata per
+//! provider; the rest of the cushion is written off (the members' loss, before the pool's).
+//! On every route the pool's payment (debt, cushion bought, the jar's share) is checked
+//! against what the collateral it receives is worth at the oracle price: a liquidation that
+//! would leave the pool poorer (only possible for amounts of the order of one collateral
+//! unit) is refused with `LiquidationAtALoss`.
+//!
+//! **Who may liquidate when.** The assigned member during the members' priority (and any
+//! member after it); the pool once the priority is over; and, once the pool's turn
+//! (`pool_turn` blocks after the priority window) has passed too and the market itself sees
+//! the position unhealthy, anyone ([`Pallet::open_liquidate`](crate::Pallet::open_liquidate)),
+//! paying from its own stable. No position is ever unliquidatable: with the pool out of
+//! stable and no member acting, the market's own liquidators take it, through the avatar so
+//! the cushion ledger stays right.
+//!
 //! The liquidator pays from its committed liquidity (a member, through
-//! [`Config::Members`]) or from the pool's stable ([`Config::Pool`]), which also books the
-//! collateral and pays the keeper that triggered it.
+//! [`Config::Members`]), from the pool's stable ([`Config::Pool`]), which also books the
+//! collateral and pays the keeper that triggered it, or from its own stable (anyone).
 
 use crate::{
     functions::{capacity, debt_backstop},
@@ -37,7 +59,8 @@ use frame_support::{
     ensure,
     traits::{
         fungibles::{Inspect, Mutate},
-        tokens::Preservation,
+        tokens::{Fortitude, Preservation},
+        Get,
     },
 };
 use frame_system::pallet_prelude::BlockNumberFor;
@@ -54,6 +77,9 @@ pub(crate) enum Liquidator<AccountId> {
     Member(AccountId),
     /// The backstop pool, triggered by `keeper`; the collateral is paid to the pool.
     Pool { keeper: AccountId },
+    /// Anyone, once the members' priority and the pool's turn are over and the market itself
+    /// sees the position unhealthy: pays from its own stable and receives the collateral.
+    Anyone(AccountId),
 }
 
 /// Loan units of headroom the split keeps below the market's limit when collateral leaves a
@@ -94,6 +120,10 @@ struct Outcome {
     /// Everything the liquidator paid: market debt, the others' cushion and the jar's part.
     cost: Balance,
 }
+
+/// What an executed liquidation did, the liquidator's own cushion it used (consumed) and what
+/// each other cushion provider was paid (returned).
+type Executed<AccountId> = (Outcome, Balance, Vec<(AccountId, Balance)>);
 
 impl<T: Config> Pallet<T> {
     /// Whether the members' priority on the position of avatar `avatar` in `market`, in a
@@ -167,7 +197,30 @@ impl<T: Config> Pallet<T> {
         match liquidator {
             Liquidator::Member(member) => T::Members::draw_commitment(member, amount, to),
             Liquidator::Pool { .. } => T::Pool::draw_stable(amount, to),
+            Liquidator::Anyone(who) => {
+                let stable = info_stable::<T>();
+                ensure!(
+                    T::Assets::reducible_balance(
+                        stable,
+                        who,
+                        Preservation::Expendable,
+                        Fortitude::Polite
+                    ) >= amount,
+                    Error::<T>::InsufficientBalance
+                );
+                T::Assets::transfer(stable, who, to, amount, Preservation::Expendable).map(|_| ())
+            }
         }
+    }
+
+    /// Collateral worth `amount · LIF` at `price`, rounded down, whether or not the position
+    /// has that much: more than it has means `amount` cannot be paid for by its collateral.
+    fn collateral_wanted(
+        info: &MarketInfo,
+        amount: Balance,
+        price: FixedU128,
+    ) -> Result<Balance, DispatchError> {
+        Self::collateral_for(info, amount, price, Balance::MAX)
     }
 
     /// `liquidator` liquidates `amount` of `user`'s `debt_backstop` in `market` (see the
@@ -210,6 +263,22 @@ impl<T: Config> Pallet<T> {
                 );
                 (None, T::Pool::account())
             }
+            Liquidator::Anyone(who) => {
+                let open_at = episode
+                    .since
+                    .saturating_add(params.priority_window.into())
+                    .saturating_add(params.pool_turn.into());
+                ensure!(
+                    Self::priority_over(market, &avatar, episode.since, params.priority_window)
+                        && open_at <= Self::now_block(),
+                    Error::<T>::PoolTurnNotPassed
+                );
+                ensure!(
+                    T::Lending::is_liquidatable(market, &avatar)?,
+                    Error::<T>::MarketSeesHealthy
+                );
+                (None, who.clone())
+            }
         };
 
         // The split between cushion and market debt.
@@ -220,66 +289,45 @@ impl<T: Config> Pallet<T> {
         };
         let debt_market = market_position.borrow_assets;
         let collateral = market_position.collateral;
-        let through_market = amount < debt_market && T::Lending::is_liquidatable(market, &avatar)?;
-        // Collateral worth `amount · LIF` (the market's own liquidation recomputes it).
-        let seized = Self::collateral_for(&info, amount, price, collateral)?;
-        let repaid_target = if amount >= debt_market {
-            debt_market
-        } else if through_market {
-            amount
-        } else {
-            let capacity_after = capacity(collateral.saturating_sub(seized), price, info.lltv)
-                .ok_or(Error::<T>::Overflow)?;
-            debt_market
-                .saturating_add(MARKET_ROUNDING_MARGIN)
-                .saturating_sub(capacity_after)
-                .max(amount.saturating_sub(position.total_cushion()))
-                .min(amount)
-        };
-        let from_cushion = amount.saturating_sub(repaid_target);
-        let own_used = member
-            .as_ref()
-            .map_or(0, |m| from_cushion.min(position.cushion_of(m)));
-        let mut left = from_cushion.saturating_sub(own_used);
-        let mut others: Vec<(T::AccountId, Balance)> = Vec::new();
-        for (provider, part) in position.cushion.iter() {
-            if Some(provider) == member.as_ref() || left.is_zero() {
-                continue;
-            }
-            let take = left.min(*part);
-            left = left.saturating_sub(take);
-            others.push((provider.clone(), take));
-        }
+        let (outcome, own_used, others) =
+            if Self::collateral_wanted(&info, amount, price)? > collateral {
+                // More than the collateral can pay for at the incentive: the position is
+                // wound down (all its collateral, paid for at what it is worth).
+                Self::wind_down(
+                    &liquidator,
+                    market,
+                    &info,
+                    &avatar,
+                    &position,
+                    member.as_ref(),
+                    &terms,
+                    debt_market,
+                    collateral,
+                    &receiver,
+                )?
+            } else {
+                Self::split_and_execute(
+                    &liquidator,
+                    market,
+                    &info,
+                    &avatar,
+                    &position,
+                    member.as_ref(),
+                    &terms,
+                    (debt_market, collateral),
+                    amount,
+                    &receiver,
+                )?
+            };
         let others_used = others
             .iter()
             .fold(0, |s: Balance, (_, a)| s.saturating_add(*a));
-
-        let outcome = if through_market {
-            Self::liquidate_in_market(&liquidator, market, &info, &avatar, amount, seized, &terms)?
-        } else {
-            Self::ensure_not_dust(&info, seized)?;
-            let to_jar = Self::jar_part(&terms, seized, amount)?;
-            let cost = repaid_target
-                .checked_add(others_used)
-                .and_then(|c| c.checked_add(to_jar))
-                .ok_or(Error::<T>::Overflow)?;
-            Self::fund(&liquidator, cost, &avatar)?;
-            let mut payouts: Vec<(Balance, Payout<T::AccountId>)> = others
-                .iter()
-                .map(|(provider, take)| (*take, Payout::Provider(provider.clone())))
-                .collect();
-            payouts.push((to_jar, Payout::Jar));
-            payouts.push((repaid_target, Payout::Market));
-            Self::pay_out(market, &avatar, payouts)?;
-            T::Lending::withdraw_collateral(&avatar, market, seized, &receiver)?;
-            Outcome {
-                amount,
-                repaid: repaid_target,
-                seized,
-                to_jar,
-                cost,
-            }
-        };
+        // The pool never pays more than what it receives is worth at the oracle price.
+        if matches!(liquidator, Liquidator::Pool { .. }) {
+            let worth =
+                value_at(outcome.seized, price, Rounding::Down).ok_or(Error::<T>::Overflow)?;
+            ensure!(worth >= outcome.cost, Error::<T>::LiquidationAtALoss);
+        }
 
         // Books: the cushion, the market totals, the member's part of the episode.
         let mut cushion = position.cushion.clone();
@@ -347,6 +395,191 @@ impl<T: Config> Pallet<T> {
             to_jar: outcome.to_jar,
         });
         Ok(())
+    }
+
+    /// A liquidation of `amount` the position's collateral can pay for: the split between
+    /// the liquidator's own cushion, the others' cushion (bought back at par) and market
+    /// debt (see the module doc), executed. Returns what was done, the liquidator's own
+    /// cushion used and what each other provider was paid.
+    #[allow(clippy::too_many_arguments)]
+    fn split_and_execute(
+        liquidator: &Liquidator<T::AccountId>,
+        market: MarketId,
+        info: &MarketInfo,
+        avatar: &T::AccountId,
+        position: &PositionOf<T>,
+        member: Option<&T::AccountId>,
+        terms: &Terms,
+        (debt_market, collateral): (Balance, Balance),
+        amount: Balance,
+        receiver: &T::AccountId,
+    ) -> Result<Executed<T::AccountId>, DispatchError> {
+        let through_market = amount < debt_market && T::Lending::is_liquidatable(market, avatar)?;
+        // Collateral worth `amount · LIF` (the market's own liquidation recomputes it).
+        let seized = Self::collateral_for(info, amount, terms.price, collateral)?;
+        let repaid_target = if amount >= debt_market {
+            debt_market
+        } else if through_market {
+            amount
+        } else {
+            let capacity_after =
+                capacity(collateral.saturating_sub(seized), terms.price, info.lltv)
+                    .ok_or(Error::<T>::Overflow)?;
+            debt_market
+                .saturating_add(MARKET_ROUNDING_MARGIN)
+                .saturating_sub(capacity_after)
+                .max(amount.saturating_sub(position.total_cushion()))
+                .min(amount)
+        };
+        let from_cushion = amount.saturating_sub(repaid_target);
+        let own_used = member.map_or(0, |m| from_cushion.min(position.cushion_of(m)));
+        let mut left = from_cushion.saturating_sub(own_used);
+        let mut others: Vec<(T::AccountId, Balance)> = Vec::new();
+        for (provider, part) in position.cushion.iter() {
+            if Some(provider) == member || left.is_zero() {
+                continue;
+            }
+            let take = left.min(*part);
+            left = left.saturating_sub(take);
+            others.push((provider.clone(), take));
+        }
+        let others_used = others
+            .iter()
+            .fold(0, |s: Balance, (_, a)| s.saturating_add(*a));
+
+        if through_market {
+            let outcome =
+                Self::liquidate_in_market(liquidator, market, info, avatar, amount, seized, terms)?;
+            // The market's own liquidation consumes no cushion.
+            return Ok((outcome, 0, Vec::new()));
+        }
+        Self::ensure_not_dust(info, seized)?;
+        let to_jar = Self::jar_part(terms, seized, amount)?;
+        let cost = repaid_target
+            .checked_add(others_used)
+            .and_then(|c| c.checked_add(to_jar))
+            .ok_or(Error::<T>::Overflow)?;
+        Self::fund(liquidator, cost, avatar)?;
+        let mut payouts: Vec<(Balance, Payout<T::AccountId>)> = others
+            .iter()
+            .map(|(provider, take)| (*take, Payout::Provider(provider.clone())))
+            .collect();
+        payouts.push((to_jar, Payout::Jar));
+        payouts.push((repaid_target, Payout::Market));
+        Self::pay_out(market, avatar, payouts)?;
+        T::Lending::withdraw_collateral(avatar, market, seized, receiver)?;
+        let outcome = Outcome {
+            amount,
+            repaid: repaid_target,
+            seized,
+            to_jar,
+            cost,
+        };
+        Ok((outcome, own_used, others))
+    }
+
+    /// Winds down a position whose collateral cannot pay for what is asked: the liquidator
+    /// takes all of it and pays what it is worth at the incentive, `covered = value / LIF`
+    /// (rounded down), never more. The market's debt is senior: if `covered` does not reach
+    /// it, the market's own liquidation takes all the collateral for what it is worth and
+    /// realises the rest of its debt as bad debt (its bad-debt hook), and the whole cushion is
+    /// written off. Otherwise the market debt is repaid in full and the cushion, junior,
+    /// recovers what is left of `covered`, pro rata per provider (rounded down); the rest of
+    /// the cushion is written off when the position is stored. Returns what was done, the
+    /// liquidator's own cushion recovered and what each other provider was paid.
+    #[allow(clippy::too_many_arguments)]
+    fn wind_down(
+        liquidator: &Liquidator<T::AccountId>,
+        market: MarketId,
+        info: &MarketInfo,
+        avatar: &T::AccountId,
+        position: &PositionOf<T>,
+        member: Option<&T::AccountId>,
+        terms: &Terms,
+        debt_market: Balance,
+        collateral: Balance,
+        receiver: &T::AccountId,
+    ) -> Result<Executed<T::AccountId>, DispatchError> {
+        Self::ensure_not_dust(info, collateral)?;
+        let value =
+            value_at(collateral, terms.price, Rounding::Down).ok_or(Error::<T>::Overflow)?;
+        let covered = mul_div(value, FixedU128::DIV, info.lif.into_inner(), Rounding::Down)
+            .ok_or(Error::<T>::Overflow)?;
+        if covered < debt_market && T::Lending::is_liquidatable(market, avatar)? {
+            let repaid = T::Lending::liquidation_repayment(market, collateral)?;
+            if repaid < debt_market {
+                let to_jar = Self::jar_part(terms, collateral, repaid)?;
+                let cost = repaid.checked_add(to_jar).ok_or(Error::<T>::Overflow)?;
+                Self::fund(liquidator, cost, avatar)?;
+                Self::pay_out(
+                    market,
+                    avatar,
+                    alloc::vec![
+                        (to_jar, Payout::Jar),
+                        (repaid, Payout::MarketLiquidation(collateral)),
+                    ],
+                )?;
+                T::Assets::transfer(
+                    info.collateral_asset,
+                    avatar,
+                    receiver,
+                    collateral,
+                    Preservation::Expendable,
+                )?;
+                let outcome = Outcome {
+                    amount: repaid,
+                    repaid,
+                    seized: collateral,
+                    to_jar,
+                    cost,
+                };
+                return Ok((outcome, 0, Vec::new()));
+            }
+        }
+        let total_cushion = position.total_cushion();
+        let recovery = covered.saturating_sub(debt_market).min(total_cushion);
+        let mut own = 0;
+        let mut others: Vec<(T::AccountId, Balance)> = Vec::new();
+        if !recovery.is_zero() {
+            for (provider, part) in position.cushion.iter() {
+                let share = mul_div(recovery, *part, total_cushion, Rounding::Down)
+                    .ok_or(Error::<T>::Overflow)?;
+                if Some(provider) == member {
+                    own = share;
+                } else if !share.is_zero() {
+                    others.push((provider.clone(), share));
+                }
+            }
+        }
+        let others_paid = others
+            .iter()
+            .fold(0, |s: Balance, (_, a)| s.saturating_add(*a));
+        let paid_for = debt_market
+            .checked_add(others_paid)
+            .and_then(|p| p.checked_add(own))
+            .ok_or(Error::<T>::Overflow)?;
+        let to_jar = Self::jar_part(terms, collateral, paid_for)?;
+        let cost = debt_market
+            .checked_add(others_paid)
+            .and_then(|c| c.checked_add(to_jar))
+            .ok_or(Error::<T>::Overflow)?;
+        Self::fund(liquidator, cost, avatar)?;
+        let mut payouts: Vec<(Balance, Payout<T::AccountId>)> = others
+            .iter()
+            .map(|(provider, take)| (*take, Payout::Provider(provider.clone())))
+            .collect();
+        payouts.push((to_jar, Payout::Jar));
+        payouts.push((debt_market, Payout::Market));
+        Self::pay_out(market, avatar, payouts)?;
+        T::Lending::withdraw_collateral(avatar, market, collateral, receiver)?;
+        let outcome = Outcome {
+            amount: paid_for,
+            repaid: debt_market,
+            seized: collateral,
+            to_jar,
+            cost,
+        };
+        Ok((outcome, own, others))
     }
 
     /// Refuses a liquidation whose collateral is below the collateral asset's minimum
@@ -426,6 +659,7 @@ impl<T: Config> Pallet<T> {
         let receiver = match liquidator {
             Liquidator::Member(member) => member.clone(),
             Liquidator::Pool { .. } => T::Pool::account(),
+            Liquidator::Anyone(who) => who.clone(),
         };
         T::Assets::transfer(
             info.collateral_asset,
@@ -442,4 +676,9 @@ impl<T: Config> Pallet<T> {
             cost,
         })
     }
+}
+
+/// The backstop's stable asset.
+fn info_stable<T: Config>() -> backstop_primitives::AssetId {
+    T::StableAsset::get()
 }

@@ -6,8 +6,10 @@
 //! pallet can make happen (the account is keyless): every liquidation of an avatar position
 //! goes through [`Pallet::liquidate`](crate::Pallet::liquidate) (the assigned member) or
 //! [`Pallet::pool_liquidate`](crate::Pallet::pool_liquidate) (the backstop pool after the
-//! members' priority), which keep the cushion ledger and pay the jar. Anyone else, the pool's
-//! own direct liquidation included, is refused.
+//! members' priority) or [`Pallet::open_liquidate`](crate::Pallet::open_liquidate) (anyone,
+//! after the pool's turn, while the market sees the position unhealthy), which keep the
+//! cushion ledger and pay the jar. A direct liquidation in the market by anyone else, the
+//! pool's own included, is refused.
 
 use crate::pallet::*;
 use backstop_primitives::{LiquidationPermission, MarketId};

@@ -65,6 +65,12 @@ pub struct AvatarParams {
     /// Blocks after a position became liquidatable during which only its assigned member(s)
     /// may liquidate; after it, the backstop pool. 1 ..= [`AvatarParams::MAX_PRIORITY_WINDOW`].
     pub priority_window: u32,
+    /// Blocks after the members' priority during which the backstop pool has the position
+    /// to itself (with the members); after it, while the market itself sees the position
+    /// unhealthy, anyone may liquidate it through the avatar
+    /// ([`open_liquidate`](crate::Pallet::open_liquidate)), so no position is ever
+    /// unliquidatable. 1 ..= [`AvatarParams::MAX_PRIORITY_WINDOW`].
+    pub pool_turn: u32,
     /// Share of a liquidator's gain (collateral value received minus debt removed) sent to
     /// the reward jar; ≤ [`AvatarParams::MAX_USER_SHARE`]. `None`: the jar's default share
     /// (pallet-backstop's `SharingParams::user_share`), so one governance call sets it for
@@ -106,6 +112,9 @@ impl AvatarParams {
         if !(1..=Self::MAX_PRIORITY_WINDOW).contains(&self.priority_window) {
             return Err(ParamError::PriorityWindow);
         }
+        if !(1..=Self::MAX_PRIORITY_WINDOW).contains(&self.pool_turn) {
+            return Err(ParamError::PoolTurn);
+        }
         if self.user_share.is_some_and(|s| s > Self::MAX_USER_SHARE) {
             return Err(ParamError::UserShare);
         }
@@ -121,13 +130,16 @@ impl AvatarParams {
             || self.topup_band != new.topup_band
             || self.big_position != new.big_position
             || self.priority_window != new.priority_window
+            || self.pool_turn != new.pool_turn
     }
 }
 
 impl Default for AvatarParams {
     /// Cushion mode, 3 pp margin, 10 % band, 2.5 % minimum top-up, big above 10^12 loan units
-    /// (one million tokens of 6 decimals), 600-block priority window (1 h of 6 s blocks),
-    /// the jar's default `user_share`.
+    /// (one million tokens of 6 decimals: a runtime sets its own default through
+    /// [`Config::DefaultParams`](crate::Config::DefaultParams) in its stable asset's
+    /// decimals), 600-block priority window and 600-block pool turn (1 h each of 6 s
+    /// blocks), the jar's default `user_share`.
     fn default() -> Self {
         Self {
             mode: Mode::Cushion,
@@ -136,6 +148,7 @@ impl Default for AvatarParams {
             min_topup: Perbill::from_parts(25_000_000),
             big_position: 1_000_000_000_000,
             priority_window: 600,
+            pool_turn: 600,
             user_share: None,
         }
     }
@@ -154,6 +167,8 @@ pub enum ParamError {
     BigPosition,
     /// `priority_window` outside 1 ..= `MAX_PRIORITY_WINDOW`.
     PriorityWindow,
+    /// `pool_turn` outside 1 ..= `MAX_PRIORITY_WINDOW`.
+    PoolTurn,
     /// `user_share` above `MAX_USER_SHARE`.
     UserShare,
 }

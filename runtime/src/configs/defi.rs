@@ -79,7 +79,17 @@ parameter_types! {
     pub const AvatarPalletId: PalletId = PalletId(*b"bs/avatr");
     /// Parameter changes that affect open positions apply 100 blocks after they are announced.
     pub const AvatarParamsDelay: crate::BlockNumber = 100;
+    /// The avatar parameters of every market governance has not set: the pallet's defaults,
+    /// with `big_position` in the stable asset's 18 decimals: positions whose debt is above
+    /// 1 000 000 USD are split between all seats; smaller ones go to one member per window.
+    pub AvatarDefaultParams: pallet_avatar::AvatarParams = pallet_avatar::AvatarParams {
+        big_position: AVATAR_BIG_POSITION_USD * 10u128.pow(18),
+        ..Default::default()
+    };
 }
+
+/// Debt above which an avatar position is "big" (split between all seats), in whole USD.
+pub const AVATAR_BIG_POSITION_USD: u128 = 1_000_000;
 
 impl pallet_avatar::Config for Runtime {
     type Lending = Lending;
@@ -92,6 +102,7 @@ impl pallet_avatar::Config for Runtime {
     type Assets = Assets;
     type StableAsset = StableAsset;
     type GovernanceOrigin = EnsureRoot<AccountId>;
+    type DefaultParams = AvatarDefaultParams;
     type ParamsDelay = AvatarParamsDelay;
     type MaxPriceAge = LendingMaxPriceAge;
     type MaxSeats = ConstU32<16>;

@@ -194,3 +194,66 @@ fn a_derived_account_that_is_already_an_avatar_is_refused() {
         assert_ok!(Avatar::supply(RuntimeOrigin::signed(BOB), MARKET, UNIT));
     });
 }
+
+#[test]
+fn amounts_beyond_the_callers_balance_get_the_pallets_own_error() {
+    ExtBuilder::default().build_and_execute(|| {
+        for amount in [INITIAL + 1, 1u128 << 127, u128::MAX] {
+            assert_noop!(
+                Avatar::supply(RuntimeOrigin::signed(ALICE), MARKET, amount),
+                Error::<Test>::InsufficientBalance
+            );
+            assert_noop!(
+                Avatar::supply_collateral(RuntimeOrigin::signed(ALICE), MARKET, amount),
+                Error::<Test>::InsufficientBalance
+            );
+        }
+        assert_noop!(
+            Avatar::supply(RuntimeOrigin::signed(ALICE), MARKET, 0),
+            Error::<Test>::ZeroAmount
+        );
+    });
+}
+
+#[test]
+fn repay_all_closes_a_position_after_interest_so_the_user_can_leave() {
+    ExtBuilder::default().build_and_execute(|| {
+        open_position(ALICE, UNIT, 1_000 * UNIT);
+        // A month of interest: the debt is no longer the 1 000 borrowed.
+        Timestamp::set_timestamp(GENESIS_MS + 30 * 86_400_000);
+        let debt = Avatar::debt_backstop(MARKET, &ALICE).unwrap();
+        assert!(debt > 1_000 * UNIT);
+        assert_noop!(
+            Avatar::leave(RuntimeOrigin::signed(ALICE)),
+            Error::<Test>::HasDebt
+        );
+        let usd = balance(USD, ALICE);
+        assert_ok!(Avatar::repay_all(RuntimeOrigin::signed(ALICE), MARKET));
+        assert_eq!(balance(USD, ALICE), usd - debt);
+        assert_eq!(market_position(ALICE).borrow_shares, 0);
+        assert_ok!(Avatar::leave(RuntimeOrigin::signed(ALICE)));
+        assert_eq!(balance(ETH, ALICE), INITIAL);
+        assert_noop!(
+            Avatar::repay_all(RuntimeOrigin::signed(ALICE), MARKET),
+            Error::<Test>::NoAvatar
+        );
+    });
+}
+
+#[test]
+fn repay_all_returns_the_cushion_first() {
+    ExtBuilder::default().build_and_execute(|| {
+        open_position(ALICE, UNIT, 1_000 * UNIT);
+        set_eth_price(1300);
+        assert_ok!(Avatar::top_up(
+            RuntimeOrigin::signed(MEMBER_1),
+            MARKET,
+            ALICE,
+            100 * UNIT
+        ));
+        assert_ok!(Avatar::repay_all(RuntimeOrigin::signed(ALICE), MARKET));
+        assert_eq!(cushion(ALICE), 0);
+        assert_eq!(committed(MEMBER_1), COMMITMENT);
+        assert_ok!(Avatar::leave(RuntimeOrigin::signed(ALICE)));
+    });
+}

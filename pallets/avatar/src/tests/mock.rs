@@ -147,6 +147,11 @@ parameter_types! {
     pub const LendingPalletId: PalletId = PalletId(*b"py/lendg");
     pub const AvatarPalletId: PalletId = PalletId(*b"py/avatr");
     pub const StableAsset: AssetId = USD;
+    /// The pallet's defaults, `big_position` at 1 000 000 USD of 6 decimals.
+    pub DefaultParams: crate::AvatarParams = crate::AvatarParams {
+        big_position: 1_000_000 * UNIT,
+        ..Default::default()
+    };
 }
 
 impl pallet_oracle::Config for Test {
@@ -204,6 +209,7 @@ impl pallet_avatar::Config for Test {
     type Assets = Assets;
     type StableAsset = StableAsset;
     type GovernanceOrigin = EnsureRoot<AccountId>;
+    type DefaultParams = DefaultParams;
     type ParamsDelay = ConstU64<DELAY>;
     type MaxPriceAge = ConstU64<3_600_000>;
     type MaxSeats = ConstU32<4>;

@@ -12,3 +12,4 @@ mod params;
 mod pool;
 mod properties;
 mod sync;
+mod value;

@@ -77,6 +77,17 @@ fn parameters_are_bounded() {
                 Error::<Test>::PriorityWindowOutOfBounds,
             ),
             (
+                AvatarParams { pool_turn: 0, ..ok },
+                Error::<Test>::PoolTurnOutOfBounds,
+            ),
+            (
+                AvatarParams {
+                    pool_turn: AvatarParams::MAX_PRIORITY_WINDOW + 1,
+                    ..ok
+                },
+                Error::<Test>::PoolTurnOutOfBounds,
+            ),
+            (
                 AvatarParams {
                     user_share: Some(AvatarParams::MAX_USER_SHARE + Perbill::from_parts(1)),
                     ..ok
@@ -94,6 +105,7 @@ fn parameters_are_bounded() {
             min_topup: AvatarParams::MAX_MIN_TOPUP,
             big_position: 1,
             priority_window: AvatarParams::MAX_PRIORITY_WINDOW,
+            pool_turn: AvatarParams::MAX_PRIORITY_WINDOW,
             user_share: Some(AvatarParams::MAX_USER_SHARE),
             ..ok
         };

@@ -117,3 +117,24 @@ fn the_episode_ends_when_the_position_is_safe_again() {
             .is_none());
     });
 }
+
+#[test]
+fn a_sync_of_a_market_without_a_position_changes_nothing() {
+    ExtBuilder::default().build_and_execute(|| {
+        // ALICE has an avatar and a position in MARKET only; anyone syncing her in another
+        // market must not create a record there (it would not be in `MarketsOf`).
+        open_position(ALICE, UNIT, 1_000 * UNIT);
+        assert_noop!(
+            Avatar::sync(RuntimeOrigin::signed(OUTSIDER), ETH_LOAN_MARKET, ALICE),
+            Error::<Test>::NoPosition
+        );
+        assert!(crate::Positions::<Test>::get(ETH_LOAN_MARKET, ALICE).is_none());
+        // After leaving, a sync of the old market finds nothing either (no orphan record).
+        assert_ok!(Avatar::repay_all(RuntimeOrigin::signed(ALICE), MARKET));
+        assert_ok!(Avatar::leave(RuntimeOrigin::signed(ALICE)));
+        assert_noop!(
+            Avatar::sync(RuntimeOrigin::signed(OUTSIDER), MARKET, ALICE),
+            Error::<Test>::NoAvatar
+        );
+    });
+}
