@@ -13,8 +13,8 @@ use backstop_primitives::{
 use frame_support::{
     ensure,
     traits::{
-        fungibles::{Inspect, Mutate},
-        tokens::Preservation,
+        fungibles::{self, Inspect, Mutate},
+        tokens::{Fortitude, Preservation},
         Get, UnixTime,
     },
 };
@@ -68,6 +68,15 @@ impl<T: Config> Pallet<T> {
         let id = NextMarketId::<T>::get();
         ensure!(id < T::MaxMarkets::get(), Error::<T>::TooManyMarkets);
         let next = id.checked_add(1).ok_or(Error::<T>::Overflow)?;
+
+        // Every check passed: freeze the decimals of assets no market registered before.
+        for asset in [loan_asset, collateral_asset] {
+            if !AssetDecimals::<T>::contains_key(asset) {
+                let decimals =
+                    <T::Assets as fungibles::metadata::Inspect<T::AccountId>>::decimals(asset);
+                AssetDecimals::<T>::insert(asset, decimals);
+            }
+        }
 
         if id == 0 {
             // The pallet account must exist to receive assets that are not sufficient; it holds
@@ -204,6 +213,21 @@ impl<T: Config> Pallet<T> {
         Ok(())
     }
 
+    /// Fails with `InsufficientBalance` unless `payer` can pay `amount` of `asset` (what it
+    /// may transfer without being kept alive): checked before any arithmetic on the amount
+    /// and before any transfer, so pallet-assets' `Token` and `Arithmetic` errors never reach
+    /// the caller for an amount it does not hold.
+    pub(crate) fn ensure_can_pay(
+        payer: &T::AccountId,
+        asset: AssetId,
+        amount: Balance,
+    ) -> DispatchResult {
+        let payable =
+            T::Assets::reducible_balance(asset, payer, Preservation::Expendable, Fortitude::Polite);
+        ensure!(amount <= payable, Error::<T>::InsufficientBalance);
+        Ok(())
+    }
+
     /// `payer` supplies `assets` for `on_behalf_of`; returns the shares minted.
     pub(crate) fn do_supply(
         payer: &T::AccountId,
@@ -213,6 +237,7 @@ impl<T: Config> Pallet<T> {
     ) -> Result<Shares, DispatchError> {
         ensure!(!assets.is_zero(), Error::<T>::ZeroAmount);
         let mut market = Self::load_accrued(id)?;
+        Self::ensure_can_pay(payer, market.loan_asset, assets)?;
         let shares = math::to_shares_down(
             assets,
             market.total_supply_assets,
@@ -314,6 +339,7 @@ impl<T: Config> Pallet<T> {
     ) -> DispatchResult {
         ensure!(!amount.is_zero(), Error::<T>::ZeroAmount);
         let market = Markets::<T>::get(id).ok_or(Error::<T>::UnknownMarket)?;
+        Self::ensure_can_pay(payer, market.collateral_asset, amount)?;
         let mut position = Positions::<T>::get(id, on_behalf_of);
         position.collateral = position
             .collateral
@@ -456,6 +482,8 @@ impl<T: Config> Pallet<T> {
             (assets, shares)
         };
         ensure!(!shares.is_zero(), Error::<T>::ZeroShares);
+        // Only what is actually paid (the debt, when more is offered) must be covered.
+        Self::ensure_can_pay(payer, market.loan_asset, paid)?;
         position.borrow_shares = position
             .borrow_shares
             .checked_sub(shares)

@@ -13,6 +13,12 @@ use sp_arithmetic::FixedU128;
 use sp_runtime::{DispatchError, DispatchResult};
 
 impl<T: Config> Pallet<T> {
+    /// Decimals of `asset` as recorded when the first market with it was created; `None` if
+    /// no market lends it or takes it as collateral.
+    pub fn asset_decimals(asset: backstop_primitives::AssetId) -> Option<u8> {
+        AssetDecimals::<T>::get(asset)
+    }
+
     /// `who`'s position in `id` valued with interest accrued to now.
     pub fn position_info(id: MarketId, who: &T::AccountId) -> Result<PositionInfo, DispatchError> {
         let market = Self::view_accrued(id)?;

@@ -7,7 +7,8 @@
 //! 3. the liquidation index holds exactly the positions with debt, each under the key of its
 //!    current `borrow_shares / collateral`; the bucket lists are well linked, in strictly
 //!    decreasing key order, reach every node once, and the bitmap marks exactly the non-empty
-//!    buckets.
+//!    buckets;
+//! 4. both assets of every market have their decimals recorded in `AssetDecimals`.
 
 use crate::{math, pallet::*, BitmapWord};
 use alloc::{collections::BTreeMap, vec::Vec};
@@ -20,6 +21,11 @@ impl<T: Config> Pallet<T> {
     pub(crate) fn do_try_state() -> Result<(), TryRuntimeError> {
         let mut owed: BTreeMap<AssetId, Balance> = BTreeMap::new();
         for (id, market) in Markets::<T>::iter() {
+            ensure!(
+                AssetDecimals::<T>::contains_key(market.loan_asset)
+                    && AssetDecimals::<T>::contains_key(market.collateral_asset),
+                "a market's asset has no recorded decimals"
+            );
             let mut supply_shares: u128 = 0;
             let mut borrow_shares: u128 = 0;
             let mut collateral: Balance = 0;

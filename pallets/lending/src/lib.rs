@@ -28,6 +28,22 @@
 //! `T::OnBadDebt`. `T::LiquidationPermission` may reserve liquidations to someone (the avatar
 //! pallet uses it for the backstop); the pallet itself allows everyone by default.
 //!
+//! ## Frozen decimals
+//!
+//! Creating a market records the decimals of both its assets from their pallet-assets metadata
+//! in [`AssetDecimals`], once per asset: the first market with an asset fixes them and nothing
+//! changes them afterwards, whatever the asset's owner does to its metadata. Prices per
+//! smallest unit must be scaled by these (the runtime's price adapter reads
+//! [`Pallet::asset_decimals`]), so an owner cannot reprice a market by powers of ten. Give an
+//! asset its metadata before the first market with it is created.
+//!
+//! ## Amounts a payer cannot pay
+//!
+//! `supply`, `supply_collateral` and `repay` refuse an amount above what the payer can
+//! transfer with [`Error::InsufficientBalance`] before any arithmetic on it and before any
+//! transfer (`repay` checks what it would actually take: the whole debt when more is
+//! offered, so `u128::MAX` still means "repay everything" to a payer who can).
+//!
 //! ## Liquidation index
 //!
 //! For one market `debt = borrow_shares · assets_per_share` and assets per share is common to
@@ -47,7 +63,8 @@
 //! the pure arithmetic; `functions.rs` the market operations; `liquidation.rs` liquidation and
 //! bad debt; `index.rs` the liquidation index; `impls.rs` the [`LendingMarket`] implementation;
 //! `invariants.rs` the `try_state` checks. Tests are in `src/tests/`, one file per topic
-//! (`markets`, `supply`, `borrow`, `interest`, `liquidation`, `index`, `math`), all run through
+//! (`markets`, `decimals`, `supply`, `amounts`, `borrow`, `interest`, `liquidation`, `index`,
+//! `math`), all run through
 //! `ExtBuilder::build_and_execute`, which checks the invariants after every test.
 //!
 //! [`LendingMarket`]: backstop_primitives::LendingMarket
@@ -122,8 +139,10 @@ pub mod pallet {
 
     #[pallet::config]
     pub trait Config: frame_system::Config {
-        /// The assets markets lend and take as collateral.
-        type Assets: fungibles::Mutate<Self::AccountId, AssetId = AssetId, Balance = Balance>;
+        /// The assets markets lend and take as collateral; their metadata gives the decimals
+        /// recorded in [`AssetDecimals`] when a market is created.
+        type Assets: fungibles::Mutate<Self::AccountId, AssetId = AssetId, Balance = Balance>
+            + fungibles::metadata::Inspect<Self::AccountId>;
 
         /// Price of one collateral unit in loan units (see [`PriceOracle`]).
         type Oracle: PriceOracle<AssetId>;
@@ -182,6 +201,13 @@ pub mod pallet {
         Position,
         ValueQuery,
     >;
+
+    /// Decimals of every asset a market lends or takes as collateral, recorded from the
+    /// asset's pallet-assets metadata when the first market with the asset is created and
+    /// never changed afterwards: the asset's owner may edit its metadata at will, so prices
+    /// must be scaled by these, not by the live metadata (see the runtime's price adapter).
+    #[pallet::storage]
+    pub type AssetDecimals<T> = StorageMap<_, Twox64Concat, AssetId, u8>;
 
     /// Liquidation index: the node of every borrower (positions with borrow shares).
     #[pallet::storage]
@@ -336,6 +362,9 @@ pub mod pallet {
         RepayExceedsDebt,
         /// An amount overflowed.
         Overflow,
+        /// The payer holds less of the asset than it would have to pay (checked before any
+        /// transfer).
+        InsufficientBalance,
     }
 
     #[pallet::genesis_config]

@@ -3,7 +3,9 @@
 
 pub mod mock;
 
+mod amounts;
 mod borrow;
+mod decimals;
 mod index;
 mod interest;
 mod liquidation;

@@ -4,7 +4,6 @@ use super::mock::*;
 use crate::{Error, Event, Markets, Positions};
 use backstop_primitives::LendingMarket;
 use frame_support::{assert_noop, assert_ok};
-use sp_runtime::TokenError;
 
 #[test]
 fn supply_mints_shares_at_the_virtual_rate() {
@@ -66,7 +65,7 @@ fn supply_rejects_bad_input() {
         );
         assert_noop!(
             Lending::supply(RuntimeOrigin::signed(ALICE), id, INITIAL + 1),
-            TokenError::FundsUnavailable
+            Error::<Test>::InsufficientBalance
         );
     });
 }
