@@ -164,3 +164,38 @@ pub fn quote(
         fee: u128::try_from(fee).ok()?,
     })
 }
+
+/// The least stable input `q ≤ q_max` whose [`quote`] (without fee) pays at least `out`
+/// collateral units, found by bisection: what a swap whose output is clamped at the pool's
+/// holding charges, so the buyer pays the curve's price for what it receives. Rounds in the
+/// pool's favour: `q − 1` would buy less than `out`. Arguments as for [`quote`].
+///
+/// `None` if `out` is zero, if even `q_max` does not pay `out`, or where the curve has no
+/// answer.
+pub fn input_for(
+    out: u128,
+    stable: u128,
+    collateral: u128,
+    price: u128,
+    a: u128,
+    max_discount_bps: u128,
+    q_max: u128,
+) -> Option<u128> {
+    let pays = |q: u128| {
+        quote(stable, collateral, price, a, max_discount_bps, 0, q).is_some_and(|x| x.out >= out)
+    };
+    if out == 0 || !pays(q_max) {
+        return None;
+    }
+    // Invariant: `pays(high)`, and `low` pays less than `out` (zero pays nothing).
+    let (mut low, mut high) = (0u128, q_max);
+    while high.checked_sub(low)? > 1 {
+        let middle = low.checked_add(high.checked_sub(low)?.checked_div(2)?)?;
+        if pays(middle) {
+            high = middle;
+        } else {
+            low = middle;
+        }
+    }
+    Some(high)
+}

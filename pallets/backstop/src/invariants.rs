@@ -4,14 +4,15 @@
 //! 2. a pool with shares has its locked [`Config::MinimumShares`]; a pool without shares holds
 //!    nothing (no value without shares);
 //! 3. the books are covered by balances: the pool account holds at least the booked idle
-//!    stable and each booked collateral, and at least the booked lending supply shares;
+//!    stable and each booked collateral, and at least the booked lending supply shares plus
+//!    the depositors' claims on them; the claims sum to [`TotalLentClaims`], none is zero;
 //! 4. no collateral is booked at zero;
 //! 5. the auction: [`BidderCount`] counts [`Bids`] (at most `MaxBidders`); the winning set is
 //!    sorted highest first, within `seats`, without duplicates, and each of its bids is the
 //!    bidder's live bid; before the candle every live bid is winning;
 //! 6. the franchise: seats held by distinct members;
 //! 7. the score: each book's total is the sum of its entries' balances, its weighted part is
-//!    `⌈weight · total⌉`, [`TotalWeighted`] is their sum; entries are unique and non-zero;
+//!    `⌈rate · total⌉` (rate = weight · price), [`TotalWeighted`] is their sum; entries are unique and non-zero;
 //! 8. the vault covers its books: bids + available commitments + jar income + the unreleased
 //!    stream + every user's claimable reward + deferred payouts.
 
@@ -63,14 +64,25 @@ impl<T: Config> Pallet<T> {
                 "booked collateral exceeds the pool's balance"
             );
         }
-        let lent = LentShares::<T>::get();
+        let mut claimed: Balance = 0;
+        for (_, claim) in LentClaims::<T>::iter() {
+            ensure!(!claim.is_zero(), "a zero claim is stored");
+            claimed = claimed.checked_add(claim).ok_or("claims overflow")?;
+        }
+        ensure!(
+            claimed == TotalLentClaims::<T>::get(),
+            "claims do not sum to TotalLentClaims"
+        );
+        let lent = LentShares::<T>::get()
+            .checked_add(claimed)
+            .ok_or("lent shares overflow")?;
         if !lent.is_zero() {
             let market = T::YieldMarket::get().ok_or("lent shares without a yield market")?;
             let position = T::Lending::position(market, &pool)
                 .map_err(|_| "the yield market does not answer")?;
             ensure!(
                 position.supply_shares >= lent,
-                "booked lent shares exceed the position"
+                "booked lent shares and claims exceed the position"
             );
         }
         Self::franchise_try_state()?;
@@ -138,7 +150,13 @@ impl<T: Config> Pallet<T> {
             ensure!(!owed.is_zero(), "a zero refund is stored");
             refunds = refunds.checked_add(owed).ok_or("refunds overflow")?;
         }
-        let jar = Jar::<T>::get();
+        // The jar released up to now, as the users' claimable rewards below are counted.
+        let (jar, _) = Self::released(
+            Jar::<T>::get(),
+            RewardPerWeight::<T>::get(),
+            TotalWeighted::<T>::get(),
+            frame_system::Pallet::<T>::block_number(),
+        );
         ensure!(
             jar.released <= jar.stream,
             "the jar released more than its stream"
@@ -196,7 +214,7 @@ impl<T: Config> Pallet<T> {
                 "a score book's total is not its entries' sum"
             );
             ensure!(
-                book.weighted == weighted_of(book.weight, book.total),
+                book.weighted == weighted_of(book.rate(), book.total),
                 "a score book's weighted part is off"
             );
             weighted = weighted

@@ -23,14 +23,28 @@
 //! `amount · SHARE_SCALE` shares of which [`Config::MinimumShares`] are locked forever in the
 //! pool account, so the pool never holds value with zero shares and its share price cannot be
 //! inflated cheaply. Every conversion rounds in the pool's favour: shares minted and assets
-//! paid round down; the pool value used to price a deposit rounds up.
+//! paid round down; the pool value used to price a deposit rounds up (the lent stable counts
+//! one unit above its withdrawable value, which the market rounds down); a swap whose output
+//! is clamped at the pool's whole holding pays only the curve's price of that holding
+//! (rounded up) and the fee on it. A withdrawal's part that the depositor's account could
+//! not receive (below the asset's minimum balance) stays in the pool, booked, for the
+//! remaining depositors. Amounts above what the caller holds (or above the borrower's
+//! collateral, for a liquidation) are refused with the pallet's own error before anything
+//! moves.
 //!
 //! ## Idle yield
 //!
-//! A governance-set fraction ([`PoolParams::lend_fraction`]) of the pool's stable is supplied
-//! to the lending market [`Config::YieldMarket`]; it is recalled automatically when a
-//! withdrawal or a liquidation needs it. If the market cannot pay it back (full
-//! utilisation), the call fails with [`Error::LendingIlliquid`] and nothing changes.
+//! A governance-set fraction ([`PoolParams::lend_fraction`], at most 90 %, so at least 10 %
+//! stays liquid) of the pool's stable is supplied to the lending market
+//! [`Config::YieldMarket`] — but nothing while that market's liquidation index shows a
+//! position liquidatable within [`PoolParams::LIQUIDATION_LOOKAHEAD`] of the current price:
+//! then the pool recalls what the market can pay, to keep stable liquid for liquidations.
+//! A withdrawal always succeeds: the depositor's pro-rata part of the lent stable is recalled
+//! as far as the market can pay now, and what it cannot pay (full utilisation) stays lent as
+//! the depositor's claim ([`LentClaims`], supply shares held for them, earning the market's
+//! interest, outside the pool's value), paid out by [`redeem`](Pallet::redeem) when liquidity
+//! returns. A liquidation that needs more stable than is idle and recallable fails with
+//! [`Error::LendingIlliquid`] and changes nothing.
 //!
 //! ## Parameters
 //!
@@ -252,6 +266,16 @@ pub mod pallet {
     #[pallet::storage]
     pub type LentShares<T> = StorageValue<_, Shares, ValueQuery>;
 
+    /// Supply shares of [`Config::YieldMarket`] the pool holds for a former depositor whose
+    /// withdrawal the market could not pay back in full (its claim, paid out by
+    /// [`redeem`](Pallet::redeem)); absent when zero. Not part of the pool's value.
+    #[pallet::storage]
+    pub type LentClaims<T: Config> = StorageMap<_, Blake2_128Concat, T::AccountId, Shares>;
+
+    /// Sum of [`LentClaims`], in supply shares.
+    #[pallet::storage]
+    pub type TotalLentClaims<T> = StorageValue<_, Shares, ValueQuery>;
+
     /// Collateral held by the pool, by asset, in collateral units; assets with a zero balance
     /// are removed.
     #[pallet::storage]
@@ -430,6 +454,17 @@ pub mod pallet {
         Lent { amount: Balance, shares: Shares },
         /// `amount` of stable recalled from the yield market, burning `shares`.
         Recalled { amount: Balance, shares: Shares },
+        /// A withdrawal left `shares` lent supply shares, which the yield market could not pay
+        /// back now, as `who`'s claim.
+        ClaimBooked { who: T::AccountId, shares: Shares },
+        /// `who` redeemed `amount` stable of its claim (`shares` supply shares burnt); `left`
+        /// shares stay claimed.
+        ClaimRedeemed {
+            who: T::AccountId,
+            amount: Balance,
+            shares: Shares,
+            left: Shares,
+        },
         /// Governance changed the parameters.
         ParamsUpdated { old: PoolParams, new: PoolParams },
         /// `bidder` bids `amount` for a seat of the next epoch, committing `commitment`.
@@ -562,6 +597,10 @@ pub mod pallet {
         /// The yield market cannot pay back the lent stable the call needs (full
         /// utilisation).
         LendingIlliquid,
+        /// The liquidation asks for more collateral than the borrower has pledged.
+        SeizeExceedsCollateral,
+        /// The account has no claim on lent stable.
+        NoClaim,
         /// The pool holds value only in assets it cannot price: its value is zero.
         PoolValueZero,
         /// `amplification` outside 20..=200.
@@ -722,6 +761,16 @@ pub mod pallet {
         pub fn withdraw(origin: OriginFor<T>, shares: Shares) -> DispatchResult {
             let who = ensure_signed(origin)?;
             Self::do_withdraw(&who, shares)
+        }
+
+        /// Redeem the caller's claim on lent stable (left by a withdrawal the yield market
+        /// could not pay back in full): the market pays what it can of it now, the rest stays
+        /// claimed.
+        #[pallet::call_index(11)]
+        #[pallet::weight(T::WeightInfo::withdraw(0))]
+        pub fn redeem(origin: OriginFor<T>) -> DispatchResult {
+            let who = ensure_signed(origin)?;
+            Self::do_redeem(&who).map(|_| ())
         }
 
         /// Buy collateral `asset` with `stable_in` of the stable asset at the curve's quote;

@@ -36,6 +36,8 @@ impl<T: Config> Pallet<T> {
             info.loan_asset == T::StableAsset::get(),
             Error::<T>::NotStableMarket
         );
+        let pledged = T::Lending::position(market, borrower)?.collateral;
+        ensure!(seized <= pledged, Error::<T>::SeizeExceedsCollateral);
         let price = Self::fresh_price(info.collateral_asset)?;
         Self::ensure_collateral_slot(info.collateral_asset)?;
 

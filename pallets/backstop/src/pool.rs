@@ -1,7 +1,15 @@
 //! Deposits, withdrawals, swaps and the pool's valuation.
 //!
 //! Every conversion rounds in the pool's favour: the value a deposit is priced at rounds up
-//! (fewer shares), shares minted and assets paid out round down.
+//! (fewer shares), the lent stable's value included; shares minted and assets paid out round
+//! down; a swap whose output is clamped at the pool's holding charges the curve's price of
+//! that output, rounded up.
+//!
+//! A withdrawal is pro rata in kind and always succeeds: idle stable, the lent stable the
+//! yield market can pay back now, every collateral; what the market cannot pay back stays
+//! lent as the depositor's claim ([`LentClaims`], redeemed with
+//! [`redeem`](Pallet::redeem)); a part the depositor's account cannot receive (below the
+//! asset's minimum balance) stays in the pool for the remaining depositors.
 
 use crate::{curve, pallet::*, types::SHARE_SCALE};
 use alloc::vec::Vec;
@@ -9,7 +17,11 @@ use backstop_primitives::{AssetId, Balance, LendingMarket, PriceOracle, Shares};
 use frame_support::{
     ensure,
     pallet_prelude::Get,
-    traits::{fungibles::Mutate, tokens::Preservation, UnixTime},
+    traits::{
+        fungibles::{Inspect, Mutate},
+        tokens::{DepositConsequence, Fortitude, Preservation, Provenance, WithdrawConsequence},
+        UnixTime,
+    },
     BoundedVec,
 };
 use sp_arithmetic::{traits::Zero, FixedPointNumber, FixedU128, Rounding};
@@ -59,9 +71,14 @@ impl<T: Config> Pallet<T> {
     }
 
     /// Pool value `S + Σ c_i · p_i` in stable units, at fresh oracle prices, rounded as asked.
+    /// Rounded up, the lent stable counts one unit above its withdrawable value (the market
+    /// rounds that down), so the result is never below the exact value.
     /// Fails with `OracleStale` / `PriceMissing` if any held collateral has no fresh price.
     pub fn pool_value_rounded(rounding: Rounding) -> Result<Balance, DispatchError> {
         let mut value = Self::total_stable()?;
+        if matches!(rounding, Rounding::Up) && !LentShares::<T>::get().is_zero() {
+            value = value.checked_add(1).ok_or(Error::<T>::Overflow)?;
+        }
         for (asset, amount) in Collaterals::<T>::get() {
             let price = Self::fresh_price(asset)?;
             let worth = value_at(amount, price, rounding).ok_or(Error::<T>::Overflow)?;
@@ -73,6 +90,7 @@ impl<T: Config> Pallet<T> {
     /// `who` deposits `amount` of stable; returns the shares minted.
     pub(crate) fn do_deposit(who: &T::AccountId, amount: Balance) -> Result<Shares, DispatchError> {
         ensure!(!amount.is_zero(), Error::<T>::ZeroAmount);
+        Self::ensure_can_pay(who, amount)?;
         let total = TotalShares::<T>::get();
         let pool = Self::account_id();
         let minted = if total.is_zero() {
@@ -116,40 +134,89 @@ impl<T: Config> Pallet<T> {
         Ok(minted)
     }
 
-    /// `who` burns `shares` for its pro-rata part of every asset, in kind.
+    /// Fails with `InsufficientBalance` unless `who` can pay `amount` of the stable asset.
+    pub(crate) fn ensure_can_pay(who: &T::AccountId, amount: Balance) -> DispatchResult {
+        let spendable = T::Assets::reducible_balance(
+            T::StableAsset::get(),
+            who,
+            Preservation::Expendable,
+            Fortitude::Polite,
+        );
+        ensure!(amount <= spendable, Error::<T>::InsufficientBalance);
+        Ok(())
+    }
+
+    /// Whether `amount` of `asset` can move from the pool to `who` without either account
+    /// falling below the asset's minimum balance (dust the pool keeps instead).
+    fn can_pay_out(asset: AssetId, who: &T::AccountId, amount: Balance) -> bool {
+        T::Assets::can_deposit(asset, who, amount, Provenance::Extant)
+            == DepositConsequence::Success
+            && T::Assets::can_withdraw(asset, &Self::account_id(), amount)
+                == WithdrawConsequence::Success
+    }
+
+    /// `who` burns `shares` for its pro-rata part of every asset, in kind: the idle stable, the
+    /// lent stable (recalled as far as the market can pay now, the rest kept lent as `who`'s
+    /// claim) and every collateral. A part `who`'s account cannot receive stays in the pool.
     pub(crate) fn do_withdraw(who: &T::AccountId, shares: Shares) -> DispatchResult {
         ensure!(!shares.is_zero(), Error::<T>::ZeroAmount);
         let held = SharesOf::<T>::get(who).unwrap_or_default();
         ensure!(shares <= held, Error::<T>::InsufficientShares);
         let total = TotalShares::<T>::get();
-        let stable_out = mul_div(Self::total_stable()?, shares, total, Rounding::Down)
+        let stable = T::StableAsset::get();
+
+        // The stable part: idle now, lent recalled now, lent the market cannot pay (a claim).
+        let idle_out = mul_div(StableReserve::<T>::get(), shares, total, Rounding::Down)
             .ok_or(Error::<T>::Overflow)?;
+        let lent_out = mul_div(LentShares::<T>::get(), shares, total, Rounding::Down)
+            .ok_or(Error::<T>::Overflow)?;
+        let lent = Self::lent_part(lent_out)?;
+        let payable = idle_out
+            .checked_add(lent.recallable)
+            .ok_or(Error::<T>::Overflow)?;
+        // (The pool's side needs no check: the recalled stable arrives in its account first.)
+        let pay_stable = !payable.is_zero()
+            && T::Assets::can_deposit(stable, who, payable, Provenance::Extant)
+                == DepositConsequence::Success;
+        // Stable dust `who` cannot receive stays idle; the lent part then all becomes the claim.
+        let (idle_out, recall) = if pay_stable {
+            (idle_out, lent.recallable)
+        } else {
+            (0, 0)
+        };
+
         let mut collaterals = Collaterals::<T>::get();
         let mut paid: Vec<(AssetId, Balance)> = Vec::new();
         for (asset, amount) in collaterals.iter_mut() {
             let out =
                 mul_div(*amount, shares, total, Rounding::Down).ok_or(Error::<T>::Overflow)?;
-            if !out.is_zero() {
+            if !out.is_zero() && Self::can_pay_out(*asset, who, out) {
                 *amount = amount.checked_sub(out).ok_or(Error::<T>::Overflow)?;
                 paid.push((*asset, out));
             }
         }
+        let claims = lent.leaves_claim(recall);
         ensure!(
-            !stable_out.is_zero() || !paid.is_empty(),
+            !idle_out.is_zero() || !recall.is_zero() || !paid.is_empty() || claims,
             Error::<T>::NothingToWithdraw
         );
         collaterals.retain(|_, amount| !amount.is_zero());
 
         let pool = Self::account_id();
-        Self::ensure_idle(stable_out)?;
+        let mut burnt = 0;
+        if let (Some(market), false) = (lent.market, recall.is_zero()) {
+            burnt = Self::recall(market, recall)?;
+        }
+        let claim = if claims {
+            let claim = lent_out.checked_sub(burnt).ok_or(Error::<T>::Overflow)?;
+            Self::book_claim(who, claim)?;
+            claim
+        } else {
+            0
+        };
+        let stable_out = idle_out.checked_add(recall).ok_or(Error::<T>::Overflow)?;
         if !stable_out.is_zero() {
-            T::Assets::transfer(
-                T::StableAsset::get(),
-                &pool,
-                who,
-                stable_out,
-                Preservation::Expendable,
-            )?;
+            T::Assets::transfer(stable, &pool, who, stable_out, Preservation::Expendable)?;
             StableReserve::<T>::try_mutate(|s| -> DispatchResult {
                 *s = s.checked_sub(stable_out).ok_or(Error::<T>::Overflow)?;
                 Ok(())
@@ -167,6 +234,12 @@ impl<T: Config> Pallet<T> {
             stable: stable_out,
             collateral,
         });
+        if !claim.is_zero() {
+            Self::deposit_event(Event::ClaimBooked {
+                who: who.clone(),
+                shares: claim,
+            });
+        }
         Self::rebalance_lending();
         Ok(())
     }
@@ -192,7 +265,45 @@ impl<T: Config> Pallet<T> {
         .ok_or_else(|| Error::<T>::QuoteUnavailable.into())
     }
 
-    /// `who` pays `stable_in` for collateral `asset` at the curve's quote; returns the
+    /// What a swap of up to `stable_in` against `asset` charges and pays: `stable_in` and its
+    /// quote, or, when the quote is clamped at the pool's whole holding, only the curve's price
+    /// of that holding ([`curve::input_for`]) with the fee on it.
+    pub fn charge_swap(
+        asset: AssetId,
+        stable_in: Balance,
+    ) -> Result<(Balance, curve::Quote), DispatchError> {
+        let quote = Self::quote_swap(asset, stable_in)?;
+        let held = Collaterals::<T>::get()
+            .get(&asset)
+            .copied()
+            .ok_or(Error::<T>::UnknownCollateral)?;
+        if quote.out < held {
+            return Ok((stable_in, quote));
+        }
+        let price = Self::fresh_price(asset)?;
+        let params = Params::<T>::get();
+        let charged = curve::input_for(
+            held,
+            Self::total_stable()?,
+            held,
+            price.into_inner(),
+            u128::from(params.amplification),
+            u128::from(params.max_discount_bps),
+            stable_in,
+        )
+        .ok_or(Error::<T>::QuoteUnavailable)?;
+        let fee = mul_div(
+            charged,
+            u128::from(params.fee_bps),
+            curve::BPS,
+            Rounding::Down,
+        )
+        .ok_or(Error::<T>::Overflow)?;
+        Ok((charged, curve::Quote { out: held, fee }))
+    }
+
+    /// `who` pays up to `stable_in` for collateral `asset` at the curve's quote (only the
+    /// curve's price of the pool's whole holding when that is all it gets); returns the
     /// collateral paid out.
     pub(crate) fn do_swap(
         who: &T::AccountId,
@@ -200,7 +311,9 @@ impl<T: Config> Pallet<T> {
         stable_in: Balance,
         min_out: Balance,
     ) -> Result<Balance, DispatchError> {
-        let curve::Quote { out, fee } = Self::quote_swap(asset, stable_in)?;
+        ensure!(!stable_in.is_zero(), Error::<T>::ZeroAmount);
+        Self::ensure_can_pay(who, stable_in)?;
+        let (stable_in, curve::Quote { out, fee }) = Self::charge_swap(asset, stable_in)?;
         ensure!(!out.is_zero(), Error::<T>::SwapTooSmall);
         ensure!(out >= min_out, Error::<T>::Slippage);
         let kept = stable_in.checked_sub(fee).ok_or(Error::<T>::Overflow)?;

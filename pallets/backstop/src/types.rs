@@ -43,7 +43,8 @@ pub struct PoolParams {
     /// points; ≤ 100.
     pub caller_fee_bps: u32,
     /// Fraction of the pool's stable supplied to the lending market's stable market for
-    /// yield; ≤ 90 %.
+    /// yield (none while liquidations are coming, see
+    /// [`PoolParams::LIQUIDATION_LOOKAHEAD`]); ≤ 90 %.
     pub lend_fraction: Perbill,
 }
 
@@ -64,6 +65,10 @@ impl PoolParams {
     pub const MAX_CALLER_FEE_BPS: u32 = 100;
     /// Largest lend fraction: 90 %.
     pub const MAX_LEND_FRACTION: Perbill = Perbill::from_percent(90);
+    /// How far ahead the idle yield looks for liquidations: the pool lends nothing while the
+    /// yield market has a position that would be liquidatable if its collateral's price fell
+    /// by this fraction (10 %).
+    pub const LIQUIDATION_LOOKAHEAD: Perbill = Perbill::from_percent(10);
 
     /// The first field out of its bounds, if any.
     pub fn validate(&self) -> Result<(), ParamError> {

@@ -4,7 +4,6 @@ use super::{mock::*, pool_holds_eth, CRASH_PRICE, REPAID, SEIZED};
 use crate::{Collaterals, Error, Event, SharesOf, StableReserve, TotalShares};
 use frame_support::{assert_noop, assert_ok, traits::fungibles::Mutate};
 use sp_arithmetic::FixedPointNumber;
-use sp_runtime::TokenError;
 
 #[test]
 fn first_deposit_mints_scaled_shares_and_locks_the_minimum() {
@@ -66,10 +65,6 @@ fn deposit_errors_change_nothing() {
         assert_noop!(
             Backstop::deposit(RuntimeOrigin::signed(ALICE), 999),
             Error::<Test>::DepositTooSmall
-        );
-        assert_noop!(
-            Backstop::deposit(RuntimeOrigin::signed(ALICE), INITIAL + 1),
-            TokenError::FundsUnavailable
         );
         assert_noop!(
             Backstop::deposit(RuntimeOrigin::none(), UNIT),
@@ -147,5 +142,62 @@ fn deposits_need_fresh_prices_for_held_collateral() {
         feed_usd(ETH, CRASH_PRICE);
         assert_ok!(Backstop::deposit(RuntimeOrigin::signed(BOB), 1_000 * UNIT));
         assert!(SharesOf::<Test>::get(BOB).is_some());
+    });
+}
+
+#[test]
+fn deposit_amounts_beyond_the_balance_get_the_pallets_own_error() {
+    ExtBuilder::default().build_and_execute(|| {
+        let origin = || RuntimeOrigin::signed(ALICE);
+        // Into an empty pool (the first deposit) and into a pool with shares.
+        for _ in 0..2 {
+            assert_noop!(Backstop::deposit(origin(), 0), Error::<Test>::ZeroAmount);
+            for amount in [INITIAL + 1, 1u128 << 127, u128::MAX] {
+                assert_noop!(
+                    Backstop::deposit(origin(), amount),
+                    Error::<Test>::InsufficientBalance
+                );
+            }
+            deposit(BOB, 1_000 * UNIT);
+        }
+    });
+}
+
+/// The exact value of the pool's lent stable in 10^-6 units (rounded down), from the market's
+/// own conversion of a million times the shares.
+fn lent_value_micro() -> u128 {
+    use backstop_primitives::LendingMarket;
+    Lending::supply_shares_value(ETH_MARKET, crate::LentShares::<Test>::get() * 1_000_000).unwrap()
+}
+
+#[test]
+fn a_deposit_with_lent_stable_rounds_its_value_up() {
+    ExtBuilder::default().build_and_execute(|| {
+        set_params(crate::PoolParams {
+            lend_fraction: sp_arithmetic::Perbill::from_percent(50),
+            ..Default::default()
+        });
+        deposit(ALICE, 100_000 * UNIT);
+        // Interest makes the lent stable worth a fraction of a unit more than a whole number.
+        open_position(BORROWER_1, ETH_MARKET, 10 * UNIT, 12_000 * UNIT);
+        advance_time(86_400_000 + 12_345);
+        feed_usd(USD, 1);
+        feed_usd(ETH, 2_000);
+        let micro = lent_value_micro();
+        assert_ne!(micro % 1_000_000, 0, "the lent value must have a fraction");
+        let idle = StableReserve::<Test>::get();
+        let total = TotalShares::<Test>::get();
+        let amount = 100_000 * UNIT;
+        deposit(BOB, amount);
+        let minted = Backstop::shares_of(&BOB);
+        // The pool's exact value (in 10^-6 units) is at least `idle · 10^6 + micro`: BOB's
+        // shares may not be worth more than he paid at it.
+        use sp_core::U256;
+        let exact_value = U256::from(idle) * U256::from(1_000_000u128) + U256::from(micro);
+        assert!(
+            U256::from(minted) * exact_value
+                <= U256::from(total) * U256::from(amount) * U256::from(1_000_000u128),
+            "the deposit was priced below the pool's value"
+        );
     });
 }

@@ -107,20 +107,22 @@ fn liquidation_errors_change_nothing() {
 }
 
 #[test]
-fn seizing_beyond_the_position_is_refused_by_the_market() {
+fn liquidation_amounts_beyond_the_collateral_get_the_pallets_own_error() {
     ExtBuilder::default().build_and_execute(|| {
         deposit(ALICE, 1_000_000 * UNIT);
         open_eth_position(BORROWER_1);
         feed_usd(ETH, 1_800);
+        let origin = || RuntimeOrigin::signed(KEEPER);
         assert_noop!(
-            Backstop::liquidate(
-                RuntimeOrigin::signed(KEEPER),
-                ETH_MARKET,
-                BORROWER_1,
-                11 * UNIT
-            ),
-            pallet_lending::Error::<Test>::SeizeExceedsCollateral
+            Backstop::liquidate(origin(), ETH_MARKET, BORROWER_1, 0),
+            Error::<Test>::ZeroAmount
         );
+        for seized in [10 * UNIT + 1, 1u128 << 127, u128::MAX] {
+            assert_noop!(
+                Backstop::liquidate(origin(), ETH_MARKET, BORROWER_1, seized),
+                Error::<Test>::SeizeExceedsCollateral
+            );
+        }
     });
 }
 

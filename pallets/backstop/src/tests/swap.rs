@@ -132,7 +132,7 @@ fn swap_errors_change_nothing() {
         );
         assert_noop!(
             Backstop::swap(RuntimeOrigin::signed(ADMIN), ETH, 1_800 * UNIT, 0),
-            sp_runtime::TokenError::FundsUnavailable
+            Error::<Test>::InsufficientBalance
         );
         assert_noop!(
             Backstop::swap(RuntimeOrigin::none(), ETH, 1_800 * UNIT, 0),
@@ -156,4 +156,85 @@ fn an_asset_without_a_price_has_none() {
         ));
         assert!(Backstop::fresh_price(ETH).is_ok());
     });
+}
+
+#[test]
+fn swap_amounts_beyond_the_balance_get_the_pallets_own_error() {
+    ExtBuilder::default().build_and_execute(|| {
+        pool_holds_eth();
+        let origin = || RuntimeOrigin::signed(CHARLIE);
+        assert_noop!(
+            Backstop::swap(origin(), ETH, 0, 0),
+            Error::<Test>::ZeroAmount
+        );
+        for amount in [INITIAL + 1, 1u128 << 127, u128::MAX] {
+            assert_noop!(
+                Backstop::swap(origin(), ETH, amount, 0),
+                Error::<Test>::InsufficientBalance
+            );
+        }
+    });
+}
+
+/// What CHARLIE pays for the whole inventory when offering `offered`: (stable paid, fee).
+fn buy_everything(offered: u128, fee_bps: u32) -> (u128, u128) {
+    let mut paid = (0, 0);
+    ExtBuilder::default().build_and_execute(|| {
+        pool_holds_eth();
+        set_params(PoolParams {
+            fee_bps,
+            ..Default::default()
+        });
+        let (usd, eth) = (balance(USD, CHARLIE), balance(ETH, CHARLIE));
+        assert_ok!(Backstop::swap(
+            RuntimeOrigin::signed(CHARLIE),
+            ETH,
+            offered,
+            0
+        ));
+        assert_eq!(balance(ETH, CHARLIE), eth + POOL_ETH);
+        assert!(Collaterals::<Test>::get().is_empty());
+        let fee = match last_event() {
+            Event::Swapped {
+                stable_in,
+                out,
+                fee,
+                ..
+            } => {
+                assert_eq!(out, POOL_ETH);
+                assert_eq!(stable_in, usd - balance(USD, CHARLIE));
+                fee
+            }
+            other => panic!("{other:?}"),
+        };
+        paid = (usd - balance(USD, CHARLIE), fee);
+    });
+    paid
+}
+
+#[test]
+fn a_clamped_swap_charges_only_what_the_inventory_costs() {
+    // 100 000 USD offered for 4.997001 ETH worth 8 994.6018 USD at 1 800.
+    let (paid, _) = buy_everything(100_000 * UNIT, 0);
+    let worth = POOL_ETH * 1_800;
+    assert_eq!(worth, 8_994_601_800);
+    // At most the oracle value, at least that value less the 4 % max discount.
+    assert!(paid <= worth, "{paid}");
+    assert!(paid * 10_400 >= worth * 10_000, "{paid}");
+    // Exactly the curve's price: one unit less buys less than the whole inventory, what was
+    // charged buys all of it, and offering exactly that charges the same.
+    ExtBuilder::default().build_and_execute(|| {
+        pool_holds_eth();
+        assert_eq!(Backstop::quote_swap(ETH, paid).map(|q| q.out), Ok(POOL_ETH));
+        assert!(Backstop::quote_swap(ETH, paid - 1).unwrap().out < POOL_ETH);
+    });
+    assert_eq!(buy_everything(paid, 0).0, paid);
+}
+
+#[test]
+fn a_clamped_swap_takes_the_fee_on_the_charged_part() {
+    let (paid, fee) = buy_everything(100_000 * UNIT, 100);
+    assert!(paid < 9_000 * UNIT, "{paid}");
+    assert_eq!(fee, paid / 100);
+    assert_eq!(buy_everything(paid, 0).0, paid);
 }

@@ -98,3 +98,56 @@ fn withdrawals_work_without_the_oracle() {
         assert_eq!(Backstop::shares_of(&ALICE), 0);
     });
 }
+
+#[test]
+fn withdrawal_amounts_beyond_the_shares_get_the_pallets_own_error() {
+    ExtBuilder::default().build_and_execute(|| {
+        deposit(ALICE, 1_000 * UNIT);
+        let shares = Backstop::shares_of(&ALICE);
+        let origin = || RuntimeOrigin::signed(ALICE);
+        assert_noop!(Backstop::withdraw(origin(), 0), Error::<Test>::ZeroAmount);
+        for amount in [shares + 1, 1u128 << 127, u128::MAX] {
+            assert_noop!(
+                Backstop::withdraw(origin(), amount),
+                Error::<Test>::InsufficientShares
+            );
+        }
+    });
+}
+
+/// An account that has never held anything.
+const FRESH: AccountId = 42;
+
+#[test]
+fn a_collateral_share_below_the_minimum_balance_stays_in_the_pool() {
+    ExtBuilder::default().build_and_execute(|| {
+        pool_holds_eth();
+        fund(FRESH, 100 * UNIT);
+        assert_ok!(Backstop::deposit(RuntimeOrigin::signed(FRESH), 100 * UNIT));
+        // ETH now needs 0.01 ETH to open an account; FRESH's share is about 0.005 ETH.
+        assert_ok!(Assets::force_asset_status(
+            RuntimeOrigin::root(),
+            ETH,
+            ADMIN,
+            ADMIN,
+            ADMIN,
+            ADMIN,
+            10_000,
+            true,
+            false
+        ));
+        let eth = Collaterals::<Test>::get().get(&ETH).copied().unwrap();
+        let shares = Backstop::shares_of(&FRESH);
+        let eth_share = eth * shares / TotalShares::<Test>::get();
+        assert!(eth_share > 0 && eth_share < 10_000, "{eth_share}");
+        let stable = StableReserve::<Test>::get();
+        let stable_out = stable * shares / TotalShares::<Test>::get();
+        assert_ok!(Backstop::withdraw(RuntimeOrigin::signed(FRESH), shares));
+        // FRESH is paid its stable; its ETH dust stays booked in the pool for the others.
+        assert_eq!(balance(USD, FRESH), stable_out);
+        assert_eq!(balance(ETH, FRESH), 0);
+        assert_eq!(Collaterals::<Test>::get().get(&ETH).copied(), Some(eth));
+        assert_eq!(StableReserve::<Test>::get(), stable - stable_out);
+        assert_eq!(Backstop::shares_of(&FRESH), 0);
+    });
+}
