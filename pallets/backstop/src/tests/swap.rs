@@ -238,3 +238,40 @@ fn a_clamped_swap_takes_the_fee_on_the_charged_part() {
     assert_eq!(fee, paid / 100);
     assert_eq!(buy_everything(paid, 0).0, paid);
 }
+
+mod clamped_charge {
+    use crate::curve::{input_for, quote};
+    use proptest::prelude::*;
+
+    const E18: u128 = 1_000_000_000_000_000_000;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(200))]
+
+        /// What a clamped swap charges buys the whole holding, one unit less does not, and it
+        /// is never more than what was offered.
+        #[test]
+        fn the_clamped_charge_is_the_least_input_that_buys_the_holding(
+            s in 1_000_000u128..100_000_000_000_000,
+            c in 1u128..1_000_000_000_000,
+            p_milli in 1u128..10_000_000,
+            a in 20u128..=200,
+            max_discount in 0u128..=1_000,
+            q_max in 1u128..1_000_000_000_000_000,
+        ) {
+            let p = p_milli * E18 / 1_000;
+            let buys = |q: u128| quote(s, c, p, a, max_discount, 0, q).map(|x| x.out);
+            match input_for(c, s, c, p, a, max_discount, q_max) {
+                Some(q) => {
+                    prop_assert!(q <= q_max);
+                    prop_assert_eq!(buys(q), Some(c));
+                    prop_assert!(buys(q - 1).is_none_or(|out| out < c));
+                    // Never below the holding's value at the largest discount.
+                    let floor = c * p / E18 * 10_000 / (10_000 + max_discount);
+                    prop_assert!(q >= floor, "{q} < {floor}");
+                }
+                None => prop_assert!(buys(q_max).is_none_or(|out| out < c)),
+            }
+        }
+    }
+}
