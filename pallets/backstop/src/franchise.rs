@@ -12,6 +12,21 @@
 //! it is full) and a bidder can only raise. Before the ending period an outbid bidder is
 //! released at once (it can no longer win), so at most `seats` bids are live then.
 //!
+//! Amounts are checked before anything moves: zero or below the minimums (`BidTooLow`,
+//! `CommitmentTooLow`), above the stable asset's total issuance or overflowing together
+//! (`AmountTooLarge`), a top-up above what the bidder can pay (`InsufficientBalance`).
+//!
+//! The auction holds at most `MaxBidders` live bids. When it is full (only in the candle, which
+//! keeps outbid bids), a new bidder *displaces* the lowest standing bid (at an equal amount,
+//! one outside the winning set first) if it beats that bid's amount by at least
+//! [`FranchiseParams::MIN_BID_INCREMENT`] (5 %, at least one unit); otherwise it gets
+//! `BidIncrementTooLow`. The displaced reserve (amount and commitment) is booked in
+//! [`Refunds`] for [`withdraw_refund`](Pallet::withdraw_refund), not transferred, so nothing
+//! about the displaced account can fail the bid. Filling the slots thus never blocks a better
+//! bid, and holding them against one costs bids that outgrow it by 5 % a step. A displaced
+//! bid may still stand in a recorded candle sample: if the close falls there, its seat stays
+//! unsold (or, if it bid again lower, it is released).
+//!
 //! The last `ending_period` blocks of the epoch are the *candle*, cut into `candle_samples`
 //! samples. Every bid in it records the winning set at the end of its sample
 //! ([`CandleSnapshots`]; the set at the start of the candle is kept in [`CandleStart`]) and no
@@ -36,7 +51,11 @@ use codec::Decode;
 use frame_support::{
     ensure,
     pallet_prelude::Get,
-    traits::{fungibles::Mutate, tokens::Preservation, Randomness},
+    traits::{
+        fungibles::{Inspect, Mutate},
+        tokens::{Fortitude, Preservation},
+        Randomness,
+    },
     BoundedVec,
 };
 use frame_system::pallet_prelude::BlockNumberFor;
@@ -128,6 +147,12 @@ impl<T: Config> Pallet<T> {
             commitment >= params.min_commitment,
             Error::<T>::CommitmentTooLow
         );
+        let stable = T::StableAsset::get();
+        // An amount no account can hold is named as such, before anything else.
+        let new_total = amount
+            .checked_add(commitment)
+            .filter(|total| *total <= T::Assets::total_issuance(stable))
+            .ok_or(Error::<T>::AmountTooLarge)?;
         let old = Bids::<T>::get(bidder);
         if let Some(old) = old {
             ensure!(
@@ -137,32 +162,55 @@ impl<T: Config> Pallet<T> {
                 Error::<T>::BidNotRaised
             );
         }
-        let new_total = amount.checked_add(commitment).ok_or(Error::<T>::Overflow)?;
         let old_total = old
             .map(|b| b.amount.saturating_add(b.commitment))
             .unwrap_or_default();
         let top_up = new_total
             .checked_sub(old_total)
             .ok_or(Error::<T>::Overflow)?;
+        ensure!(
+            top_up
+                <= T::Assets::reducible_balance(
+                    stable,
+                    bidder,
+                    Preservation::Expendable,
+                    Fortitude::Polite
+                ),
+            Error::<T>::InsufficientBalance
+        );
 
         let before = Winning::<T>::get();
         let mut winning = before.clone();
         let seats = usize::try_from(params.seats).unwrap_or(usize::MAX);
+        let sample = Self::candle_sample(&epoch, now);
         let mut dropped = None;
         if let Some(index) = winning.iter().position(|w| w.bidder == *bidder) {
             winning.remove(index);
-        } else {
-            if winning.len() >= seats {
-                let lowest = winning.last().map(|w| w.bid.amount).unwrap_or_default();
-                ensure!(amount > lowest, Error::<T>::BidBelowWinning);
-                dropped = winning.pop();
+        } else if winning.len() >= seats {
+            let lowest = winning.last().map(|w| w.bid.amount).unwrap_or_default();
+            ensure!(amount > lowest, Error::<T>::BidBelowWinning);
+            dropped = winning.pop();
+        }
+        // A new bidder needs a slot. Before the candle the bid it drops is released and frees
+        // one; otherwise, with every slot taken, it displaces the lowest standing bid if it
+        // beats it by the minimum increment.
+        let mut displaced = None;
+        let frees_slot = sample.is_none() && dropped.is_some();
+        if old.is_none() && !frees_slot && BidderCount::<T>::get() >= T::MaxBidders::get() {
+            let (out, out_bid) =
+                Self::lowest_standing_bid(&winning).ok_or(Error::<T>::TooManyBidders)?;
+            let increment = FranchiseParams::MIN_BID_INCREMENT
+                .mul_ceil(out_bid.amount)
+                .max(1);
+            ensure!(
+                amount >= out_bid.amount.saturating_add(increment),
+                Error::<T>::BidIncrementTooLow
+            );
+            winning.retain(|w| w.bidder != out);
+            if dropped.as_ref().is_some_and(|d| d.bidder == out) {
+                dropped = None;
             }
-            if old.is_none() {
-                ensure!(
-                    BidderCount::<T>::get() < T::MaxBidders::get(),
-                    Error::<T>::TooManyBidders
-                );
-            }
+            displaced = Some((out, out_bid));
         }
         let bid = Bid { amount, commitment };
         // After every bid of at least this amount: ties go to whoever reached it first.
@@ -181,7 +229,7 @@ impl<T: Config> Pallet<T> {
             .map_err(|_| Error::<T>::Overflow)?;
 
         T::Assets::transfer(
-            T::StableAsset::get(),
+            stable,
             bidder,
             &Self::vault_account(),
             top_up,
@@ -191,8 +239,22 @@ impl<T: Config> Pallet<T> {
             BidderCount::<T>::mutate(|c| *c = c.saturating_add(1));
         }
         Bids::<T>::insert(bidder, bid);
+        if let Some((out, out_bid)) = displaced {
+            // Booked, not transferred: nothing about the displaced account can fail the bid.
+            Bids::<T>::remove(&out);
+            BidderCount::<T>::mutate(|c| *c = c.saturating_sub(1));
+            let refund = out_bid.amount.saturating_add(out_bid.commitment);
+            Refunds::<T>::mutate(&out, |owed| {
+                *owed = Some(owed.unwrap_or_default().saturating_add(refund))
+            });
+            Self::deposit_event(Event::BidDisplaced {
+                bidder: out,
+                by: bidder.clone(),
+                refund,
+            });
+        }
 
-        match Self::candle_sample(&epoch, now) {
+        match sample {
             None => {
                 // Before the candle an outbid bidder can no longer win: release it now.
                 if let Some(out) = dropped {
@@ -226,6 +288,21 @@ impl<T: Config> Pallet<T> {
             commitment,
         });
         Ok(())
+    }
+
+    /// The live bid a new bidder displaces from a full auction: the lowest amount, and at an
+    /// equal amount one outside `winning` (the standing winning set without the new bid)
+    /// before one in it, the last of `winning` among those. O(`MaxBidders`).
+    pub(crate) fn lowest_standing_bid(winning: &WinningSet<T>) -> Option<(T::AccountId, Bid)> {
+        let outside = Bids::<T>::iter()
+            .filter(|(who, _)| !winning.iter().any(|w| w.bidder == *who))
+            .min_by_key(|(_, bid)| bid.amount);
+        let inside = winning.last().map(|w| (w.bidder.clone(), w.bid));
+        match (outside, inside) {
+            (Some(o), Some(i)) if i.1.amount < o.1.amount => Some(i),
+            (Some(o), _) => Some(o),
+            (None, i) => i,
+        }
     }
 
     /// A closing sample in `0..samples`, drawn from the runtime's randomness.
@@ -278,11 +355,22 @@ impl<T: Config> Pallet<T> {
         let mut paid: Balance = 0;
         for winner in closing.iter() {
             let Some(current) = Bids::<T>::take(&winner.bidder) else {
+                // Displaced since the close (refunded): the seat stays unsold.
                 continue;
             };
+            let held = current.amount.saturating_add(current.commitment);
+            if current.amount < winner.bid.amount || current.commitment < winner.bid.commitment {
+                // Displaced since the close and back with a lower bid: it no longer stands
+                // as it did at the close, so it is released like a loser.
+                Self::pay_out(&winner.bidder, held);
+                Self::deposit_event(Event::BidReleased {
+                    bidder: winner.bidder.clone(),
+                    amount: held,
+                });
+                continue;
+            }
             // Bids only rise, so the current reserve covers the bid as it stood at the close.
             let kept = clearing.saturating_add(winner.bid.commitment);
-            let held = current.amount.saturating_add(current.commitment);
             Self::pay_out(&winner.bidder, held.saturating_sub(kept));
             paid = paid.saturating_add(clearing);
             if seats

@@ -5,7 +5,8 @@
 //! [`JarState::income`] and streamed at a constant rate over the next epoch: by block `t` of a
 //! stream of `S` over `[start, end)`, `S · (t − start) / (end − start)` (rounded down) is
 //! released. A release of `Δ` raises the global reward per weighted unit by
-//! `Δ / total_weighted` (rounded down); while nobody has a score the release goes back into
+//! `Δ / total_weighted` (rounded down; weighted units are weight × stable units of value, see
+//! [`score`](crate::score)); while nobody has a score the release goes back into
 //! `income` and is streamed again next epoch. Every step is O(1) in the number of users.
 //!
 //! All of it sits in the [vault](Pallet::vault_account); what the rounding leaves behind
@@ -157,7 +158,7 @@ impl<T: Config> Pallet<T> {
             .unwrap_or_default()
     }
 
-    /// `who`'s score so far: `Σ ∫ weight · balance dt` (weight × units × blocks).
+    /// `who`'s score so far: `Σ ∫ weight · value dt` (weight × stable units × blocks).
     pub fn score_of(who: &T::AccountId) -> u128 {
         Self::settled_view(who).map(|s| s.score).unwrap_or_default()
     }

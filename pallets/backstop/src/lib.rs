@@ -58,7 +58,12 @@
 //!
 //! Time is cut into epochs (blocks). During each epoch an auction sells the seats of the
 //! next one ([`bid`](Pallet::bid)): a bid reserves an amount and a liquidity commitment in
-//! the stable asset, can only be raised, and must enter the winning set. The auction ends
+//! the stable asset, can only be raised, and must enter the winning set. An auction holds at
+//! most [`Config::MaxBidders`] bids; when it is full (in the candle, which keeps outbid bids) a
+//! new bid *displaces* the lowest standing bid if it beats it by at least
+//! [`FranchiseParams::MIN_BID_INCREMENT`] (5 %), and the displaced reserve is booked for
+//! [`withdraw_refund`](Pallet::withdraw_refund), so cheap bids cannot lock the auction. The
+//! auction ends
 //! with a *candle*: the closing sample of its ending period is drawn from
 //! [`Config::Randomness`] at settlement (`on_initialize` of the epoch's last block + 1), so
 //! a last-moment bid may come after the close and not count. Winners pay the lowest winning
@@ -77,11 +82,17 @@
 //!
 //! The avatar pallet reports every balance change of its users through
 //! [`ScoreHook`](backstop_primitives::ScoreHook). Per (market, side) a governance-set weight
-//! turns balances into score; the jar's income of an epoch (auction payments, `user_share`
+//! turns the *value* of balances into score: a balance counts at its book's price (oracle
+//! price and decimals, in stable units, refreshed whenever the book is touched), so a dollar
+//! of any asset weighs a dollar times the weight; the jar's income of an epoch (auction
+//! payments, `user_share`
 //! of liquidation gains paid in through [`RewardJar`](backstop_primitives::RewardJar), and
 //! `fee_share` of the pool's swap fees) is streamed over the next epoch by a reward-per-unit
 //! accumulator, O(1) per update and per entry claimed ([`claim`](Pallet::claim)). A balance
-//! that falls outside the avatar is slashed. See [`score`] and `jar.rs`.
+//! changed outside the avatar (someone repaying or supplying for the user in the market) is
+//! slashed either way: the changed part earns nothing since the last sync and forfeits what
+//! that much earned since the epoch's start (never more than the change is worth), and a rise
+//! counts only from the next change through the avatar. See [`score`] and `jar.rs`.
 //!
 //! [`SharingParams`] (`user_share` ≤ 50 %, `fee_share`, default weights ≤ 10^6) and
 //! [`FranchiseParams`] (epoch, seats, candle, window, priority, minimum bid and commitment)
@@ -872,8 +883,8 @@ pub mod pallet {
             Ok(())
         }
 
-        /// Set the score weight of (`market`, `side`) per smallest unit of balance
-        /// (governance), at most `SharingParams::MAX_WEIGHT`; it applies from now on.
+        /// Set the score weight of (`market`, `side`) per stable unit of value (governance), at
+        /// most `SharingParams::MAX_WEIGHT`, for a market that exists; it applies from now on.
         #[pallet::call_index(10)]
         #[pallet::weight(T::WeightInfo::set_score_weight())]
         pub fn set_score_weight(

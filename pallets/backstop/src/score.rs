@@ -1,33 +1,58 @@
 //! The user score: time-weighted balances per (market, side) and each user's share of the jar.
 //!
-//! Each (market, side) has a [`ScoreBook`] with a weight `w` (score per smallest unit, set by
-//! governance), the total counted balance `B` and its part `⌈w · B⌉` of the global weighted
-//! total `W` ([`TotalWeighted`]). The jar raises the global reward per weighted unit `G`
-//! ([`RewardPerWeight`], see `jar.rs`); a book turns it into reward per unit of its own
-//! balance, `I += w · ΔG` (rounded down), and a user's entry earns `balance · (I − I_entry)`
-//! (rounded down). Weights can change without touching any user: the book is brought up to
-//! date with the old weight first. Score (`∫ w · balance dt`, in weight × units × blocks) is
-//! kept the same way with a per-book `∫ w dt` index. Every update and claim touches one book
-//! per entry of one user: O(1) in the number of users.
+//! ## Books and value
 //!
-//! Rounding never pays more than was released: `Σ ⌈w·B⌉ · ΔG ≤ Δ`, and both index steps and
+//! Each (market, side) has a [`ScoreBook`] with a governance weight `w` (per stable unit of
+//! value), a price `p` (what one smallest unit of the side's asset is worth in smallest units
+//! of the stable asset: oracle price and decimals together, one for the stable asset itself),
+//! the total counted balance `B` (smallest units of the asset) and its part `⌈r · B⌉` of the
+//! global weighted total `W` ([`TotalWeighted`]), where `r = w · p` (rounded down) is the
+//! book's *rate*. So a user's weighted balance is `balance · p · w`: the balance's value in
+//! stable units times the weight, whatever the asset's decimals or unit price; one dollar of
+//! an 18-decimal collateral weighs what one dollar of debt does at equal weights.
+//!
+//! Prices move; revaluing every user's balance at each move would be O(users). Instead the
+//! *book* holds one price for all its balances, refreshed from the oracle (if fresh, at most
+//! `max_price_age` old) whenever a balance in the book changes or governance sets its weight:
+//! the book is first brought up to date at the old rate, then re-weighed at the new one, in
+//! O(1), exactly like a weight change. Every balance of a book is valued at the same price at
+//! every moment, so no user can pick a better price for itself; between touches the book lags
+//! the market (an active market is touched often). Without a fresh price the book keeps its
+//! last one; a book never priced has rate zero and scores nothing until it is.
+//!
+//! The jar raises the global reward per weighted unit `G` ([`RewardPerWeight`], see `jar.rs`);
+//! a book turns it into reward per unit of its own balance, `I += r · ΔG` (rounded down), and
+//! a user's entry earns `balance · (I − I_entry)` (rounded down). Score (`∫ w · value dt`, in
+//! weight × stable units × blocks) is kept the same way with a per-book `∫ r dt` index. Every
+//! update and claim touches one book per entry of one user: O(1) in the number of users.
+//!
+//! Rounding never pays more than was released: `Σ ⌈r·B⌉ · ΔG ≤ Δ`, and both index steps and
 //! user payouts round down.
 //!
 //! ## Slashing
 //!
-//! The score counts `min(recorded, actual)`: when the avatar pallet reports a balance that
-//! fell outside the avatar ([`ScoreHook::on_outside_change`]), the entry is settled since the
-//! last sync on the actual balance only (what the difference would have earned goes back to
-//! the jar), and the user loses what the difference earned since the epoch's start (at most
-//! what the entry earned this epoch and what is unclaimed), also back to the jar.
+//! The score counts `min(recorded, actual)`. When the avatar pallet reports a balance changed
+//! outside the avatar ([`ScoreHook::on_outside_change`]: someone repaid the user's debt or
+//! supplied for it directly in the market), by `d = |actual − recorded|` in either direction:
+//!
+//! - since the last sync the entry earns on `min(recorded, actual)` only: a fall's `d` stops
+//!   earning from the last sync (what it would have earned goes back to the jar), a rise's
+//!   `d` never earns retroactively;
+//! - the user forfeits what `d` units earned since the epoch's start (up to the last sync),
+//!   back to the jar, bounded by what the entry earned this epoch, by what is unclaimed, and
+//!   by the value of `d` at the book's price, so the slash is never more than the outside
+//!   change brought the user (a griefer pays at least what the victim loses);
+//! - the entry then records `min(recorded, actual)`: a fall counts at once, a rise only from
+//!   the next change reported through the avatar (`on_balance_changed`, which the avatar
+//!   pallet makes after every action of the user).
 //!
 //! [`ScoreHook::on_outside_change`]: backstop_primitives::ScoreHook::on_outside_change
 
 use crate::{pallet::*, pool::mul_div, types::*};
-use backstop_primitives::{Balance, MarketId, Side};
+use backstop_primitives::{Balance, LendingMarket, MarketId, Side};
 use frame_support::pallet_prelude::Get;
 use sp_arithmetic::{
-    traits::{SaturatedConversion, Saturating, Zero},
+    traits::{One, SaturatedConversion, Saturating, Zero},
     FixedPointNumber, FixedU128, Rounding,
 };
 use sp_runtime::{DispatchError, DispatchResult};
@@ -62,9 +87,17 @@ fn units_times(units: Balance, per_unit: FixedU128) -> Option<Balance> {
     mul_div(units, per_unit.into_inner(), FixedU128::DIV, Rounding::Down)
 }
 
-/// `⌈weight · total⌉`, a book's part of the global weighted total.
-pub(crate) fn weighted_of(weight: FixedU128, total: Balance) -> Balance {
-    mul_div(total, weight.into_inner(), FixedU128::DIV, Rounding::Up).unwrap_or(Balance::MAX)
+/// `⌈rate · total⌉`, a book's part of the global weighted total.
+pub(crate) fn weighted_of(rate: FixedU128, total: Balance) -> Balance {
+    mul_div(total, rate.into_inner(), FixedU128::DIV, Rounding::Up).unwrap_or(Balance::MAX)
+}
+
+impl ScoreBook {
+    /// The book's rate `weight · price` (rounded down; zero on overflow): weighted units
+    /// (weight × stable units) per smallest unit of balance.
+    pub fn rate(&self) -> FixedU128 {
+        index_step(self.weight, self.price)
+    }
 }
 
 impl<T: Config> Pallet<T> {
@@ -82,26 +115,46 @@ impl<T: Config> Pallet<T> {
         }
     }
 
-    /// Brings `book` up to `clock`.
+    /// Brings `book` up to `clock` at its current rate.
     pub(crate) fn refresh_book(book: &mut ScoreBook, clock: &ScoreClock) {
+        let rate = book.rate();
         if book.epoch < clock.epoch {
-            // No update since before the epoch started, so the weight was constant since.
+            // No update since before the epoch started, so the rate was constant since.
             let gain = clock.epoch_start_index.saturating_sub(book.global_at);
-            book.epoch_start_index = book
-                .reward_index
-                .saturating_add(index_step(book.weight, gain));
+            book.epoch_start_index = book.reward_index.saturating_add(index_step(rate, gain));
             book.epoch = clock.epoch;
         }
         let gain = clock.index.saturating_sub(book.global_at);
-        book.reward_index = book
-            .reward_index
-            .saturating_add(index_step(book.weight, gain));
+        book.reward_index = book.reward_index.saturating_add(index_step(rate, gain));
         book.global_at = clock.index;
         let elapsed = clock.now.saturating_sub(book.updated_at);
         book.score_index = book
             .score_index
-            .saturating_add(book.weight.saturating_mul(FixedU128::from_u32(elapsed)));
+            .saturating_add(rate.saturating_mul(FixedU128::from_u32(elapsed)));
         book.updated_at = clock.now;
+    }
+
+    /// What one smallest unit of the asset (`market`, `side`) counts is worth in smallest
+    /// units of the stable asset: one for the stable asset, else its fresh oracle price;
+    /// `None` for an unknown market or without a fresh price.
+    pub(crate) fn unit_value(market: MarketId, side: Side) -> Option<FixedU128> {
+        let info = T::Lending::market(market)?;
+        let asset = match side {
+            Side::Collateral => info.collateral_asset,
+            Side::Supply | Side::Debt => info.loan_asset,
+        };
+        if asset == T::StableAsset::get() {
+            return Some(FixedU128::one());
+        }
+        Self::fresh_price(asset).ok()
+    }
+
+    /// Sets the (up to date) `book`'s price to the current unit value, if known; the caller
+    /// re-weighs it with [`Self::set_book_total`].
+    pub(crate) fn reprice_book(market: MarketId, side: Side, book: &mut ScoreBook) {
+        if let Some(price) = Self::unit_value(market, side) {
+            book.price = price;
+        }
     }
 
     /// The book of (`market`, `side`) brought up to `clock` (a new one with the default
@@ -148,9 +201,9 @@ impl<T: Config> Pallet<T> {
         (reward, score)
     }
 
-    /// Sets `book`'s total and its part of [`TotalWeighted`].
+    /// Sets `book`'s total and its part of [`TotalWeighted`] (at its current rate).
     pub(crate) fn set_book_total(book: &mut ScoreBook, total: Balance) {
-        let weighted = weighted_of(book.weight, total);
+        let weighted = weighted_of(book.rate(), total);
         TotalWeighted::<T>::mutate(|w| {
             *w = w.saturating_sub(book.weighted).saturating_add(weighted)
         });
@@ -196,8 +249,8 @@ impl<T: Config> Pallet<T> {
     }
 
     /// `user`'s `side` balance in `market` is now `balance`; `outside` when the change was
-    /// made outside the avatar (the score then counts the lower of the two since the last
-    /// sync and slashes the fall).
+    /// made outside the avatar (the score then counts `min(recorded, balance)` and slashes
+    /// the difference, either way: see the module doc).
     pub(crate) fn update_balance(
         user: &T::AccountId,
         market: MarketId,
@@ -212,8 +265,19 @@ impl<T: Config> Pallet<T> {
             .entries
             .iter()
             .position(|e| e.market == market && e.side == side);
+        let recorded = position
+            .and_then(|i| score.entries.get(i))
+            .map(|e| e.balance)
+            .unwrap_or_default();
+        // Through the avatar the new balance counts at once; outside it, only what was
+        // recorded and is still there (a rise waits for the next change through the avatar).
+        let next = if outside {
+            recorded.min(balance)
+        } else {
+            balance
+        };
         if position.is_none() {
-            if balance.is_zero() {
+            if next.is_zero() {
                 return;
             }
             let capacity = usize::try_from(T::MaxUserEntries::get()).unwrap_or(usize::MAX);
@@ -227,6 +291,7 @@ impl<T: Config> Pallet<T> {
             }
         }
         let mut book = Self::load_book(market, side, &clock);
+        Self::reprice_book(market, side, &mut book);
         let mut entry = position
             .and_then(|i| score.entries.get(i).copied())
             .unwrap_or(ScoreEntry {
@@ -238,29 +303,36 @@ impl<T: Config> Pallet<T> {
                 epoch: clock.epoch,
                 epoch_accrued: 0,
             });
-        let recorded = entry.balance;
-        let counted = if outside {
-            recorded.min(balance)
-        } else {
-            recorded
-        };
+        let counted = if outside { next } else { recorded };
         let index_before = entry.reward_index;
         let (reward, gained) = Self::settle_entry(&mut entry, &book, counted, &clock);
         score.accrued = score.accrued.saturating_add(reward);
         score.score = score.score.saturating_add(gained);
 
-        if let Some(difference) = recorded.checked_sub(counted).filter(|d| !d.is_zero()) {
-            // What the difference would have earned since the last sync was never paid.
-            let unearned = units_times(difference, book.reward_index.saturating_sub(index_before))
-                .unwrap_or_default();
-            // What it earned since the epoch's start (before the last sync) is taken back.
+        let difference = if outside {
+            recorded.abs_diff(balance)
+        } else {
+            0
+        };
+        if !difference.is_zero() {
+            // A fall: what the difference would have earned since the last sync was released
+            // for it but never paid. A rise never counted, so nothing was released for it.
+            let unearned = if balance < recorded {
+                units_times(difference, book.reward_index.saturating_sub(index_before))
+                    .unwrap_or_default()
+            } else {
+                0
+            };
+            // What that many units earned since the epoch's start (before the last sync) is
+            // taken back, never more than the change is worth.
             let lost = units_times(
                 difference,
                 index_before.saturating_sub(book.epoch_start_index),
             )
             .unwrap_or(Balance::MAX)
             .min(entry.epoch_accrued)
-            .min(score.accrued);
+            .min(score.accrued)
+            .min(units_times(difference, book.price).unwrap_or(Balance::MAX));
             entry.epoch_accrued = entry.epoch_accrued.saturating_sub(lost);
             score.accrued = score.accrued.saturating_sub(lost);
             Self::add_income(unearned.saturating_add(lost));
@@ -273,11 +345,11 @@ impl<T: Config> Pallet<T> {
             });
         }
 
-        let total = book.total.saturating_sub(recorded).saturating_add(balance);
+        let total = book.total.saturating_sub(recorded).saturating_add(next);
         Self::set_book_total(&mut book, total);
-        entry.balance = balance;
+        entry.balance = next;
         match position {
-            Some(i) if balance.is_zero() => {
+            Some(i) if next.is_zero() => {
                 score.entries.remove(i);
             }
             Some(i) => {
@@ -308,13 +380,18 @@ impl<T: Config> Pallet<T> {
             weight <= SharingParams::MAX_WEIGHT,
             Error::<T>::WeightOutOfBounds
         );
+        frame_support::ensure!(
+            T::Lending::market(market).is_some(),
+            Error::<T>::UnknownMarket
+        );
         Self::accrue_jar();
         let clock = Self::score_clock();
         let mut book = Self::load_book(market, side, &clock);
+        Self::reprice_book(market, side, &mut book);
         let old = book.weight;
         book.weight = weight;
         let total = book.total;
-        // `set_book_total` swaps the old weighted part for the new one.
+        // `set_book_total` swaps the old weighted part for the new one (new weight and price).
         Self::set_book_total(&mut book, total);
         ScoreBooks::<T>::insert((market, side), book);
         Self::deposit_event(Event::ScoreWeightSet {

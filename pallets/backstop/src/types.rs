@@ -8,7 +8,7 @@ use frame_support::{
     PartialEqNoBound,
 };
 use scale_info::TypeInfo;
-use sp_arithmetic::{FixedU128, Perbill};
+use sp_arithmetic::{FixedU128, Perbill, Permill};
 
 /// Scale of pool shares: the first deposit of `amount` stable units mints
 /// `amount · SHARE_SCALE` shares (shares carry 6 more decimals than the stable asset).
@@ -174,6 +174,10 @@ impl FranchiseParams {
     pub const MIN_EPOCH: u32 = 10;
     /// Longest epoch: a year of 6-second blocks.
     pub const MAX_EPOCH: u32 = 5_256_000;
+    /// Least a bid must beat the lowest standing bid by to displace it from a full auction
+    /// (a fraction of that bid's amount, rounded up, at least one unit): 5 %. Fixed rather
+    /// than a field so the runtime's parameter presets stay as they are.
+    pub const MIN_BID_INCREMENT: Permill = Permill::from_percent(5);
 
     /// The first field out of its bounds, if any, for a runtime with `max_seats` seats and
     /// `max_samples` candle samples at most.
@@ -344,8 +348,8 @@ pub struct SharingParams {
     pub user_share: Perbill,
     /// Share of the pool's swap fees paid into the jar instead of the fee account; ≤ 100 %.
     pub fee_share: Perbill,
-    /// Default score weight of a debt balance (per smallest unit), for (market, side) pairs
-    /// without their own weight; ≤ [`SharingParams::MAX_WEIGHT`].
+    /// Default score weight of a debt balance (per stable unit of its value), for (market,
+    /// side) pairs without their own weight; ≤ [`SharingParams::MAX_WEIGHT`].
     pub debt_weight: FixedU128,
     /// Default score weight of a collateral balance; ≤ [`SharingParams::MAX_WEIGHT`].
     pub collateral_weight: FixedU128,
@@ -356,8 +360,8 @@ pub struct SharingParams {
 impl SharingParams {
     /// Largest user share: 50 %.
     pub const MAX_USER_SHARE: Perbill = Perbill::from_percent(50);
-    /// Largest score weight per smallest unit (lets governance normalise assets of very
-    /// different unit values).
+    /// Largest score weight per stable unit of value (balances are valued at the oracle
+    /// price, so weights only express preference between sides and markets).
     pub const MAX_WEIGHT: FixedU128 = FixedU128::from_u32(1_000_000);
 
     /// The first field out of its bounds, if any.
@@ -429,17 +433,17 @@ pub struct JarState<BlockNumber> {
 /// The score books of one (market, side): its weight, its total balance and its indexes.
 #[derive(Clone, Copy, PartialEq, Eq, Debug, Default, Encode, Decode, MaxEncodedLen, TypeInfo)]
 pub struct ScoreBook {
-    /// Score weight per smallest unit of balance.
+    /// Score weight per stable unit of value (governance).
     pub weight: FixedU128,
     /// Sum of the users' counted balances, in smallest units.
     pub total: Balance,
-    /// `weight · total`, rounded up: this book's part of the global weighted total.
+    /// `rate · total`, rounded up: this book's part of the global weighted total.
     pub weighted: Balance,
     /// Reward per unit of balance accrued so far (stable units per unit, rounded down).
     pub reward_index: FixedU128,
     /// The global reward per weighted unit when `reward_index` was last brought up to date.
     pub global_at: FixedU128,
-    /// Score per unit of balance: `∫ weight dt`, blocks × weight.
+    /// Score per unit of balance: `∫ rate dt`, blocks × rate.
     pub score_index: FixedU128,
     /// Block at which `score_index` was last brought up to date.
     pub updated_at: u32,
@@ -447,6 +451,10 @@ pub struct ScoreBook {
     pub epoch: u32,
     /// `reward_index` at that epoch's first block (for slashing).
     pub epoch_start_index: FixedU128,
+    /// What one smallest unit of the side's asset is worth in smallest units of the stable
+    /// asset (oracle price and decimals), as last refreshed (zero: never priced). The book's
+    /// rate is `weight · price`.
+    pub price: FixedU128,
 }
 
 /// One user's balance in one (market, side) and its indexes.
@@ -486,7 +494,8 @@ pub struct UserScore<MaxEntries: Get<u32>> {
     pub entries: BoundedVec<ScoreEntry, MaxEntries>,
     /// Reward accrued and not yet claimed, in stable units.
     pub accrued: Balance,
-    /// Score accrued so far: `Σ ∫ weight · balance dt`, weight × units × blocks (rounded down).
+    /// Score accrued so far: `Σ ∫ weight · value dt`, weight × stable units × blocks (rounded
+    /// down).
     pub score: u128,
 }
 

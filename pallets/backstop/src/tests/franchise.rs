@@ -5,6 +5,7 @@
 //! 80..100 in four samples: 0 = 80..85, 1 = 85..90, 2 = 90..95, 3 = 95..100. Three seats.
 
 use super::mock::*;
+use crate::FranchiseParams;
 use crate::{
     Bid, BidderCount, Bids, CandleStart, Epoch, Error, Event, IncomeSource, Jar, Refunds, Seats,
     Winning,
@@ -158,7 +159,7 @@ fn bids_can_only_be_raised_and_must_respect_the_minimums() {
         );
         assert_noop!(
             Backstop::bid(RuntimeOrigin::signed(BOB), INITIAL, 1_000 * UNIT),
-            sp_runtime::TokenError::FundsUnavailable
+            Error::<Test>::InsufficientBalance
         );
         assert_noop!(
             Backstop::bid(RuntimeOrigin::none(), UNIT, UNIT),
@@ -291,23 +292,25 @@ fn the_candle_bounds_the_bidders_it_holds() {
         }
         assert_eq!(BidderCount::<Test>::get(), MAX_BIDDERS);
         let last = *bidders.last().unwrap();
-        assert_noop!(
-            Backstop::bid(RuntimeOrigin::signed(last), 100 * UNIT, UNIT),
-            Error::<Test>::TooManyBidders
-        );
+        // A full candle takes a new bidder only in place of its lowest standing bid.
+        assert_ok!(Backstop::bid(RuntimeOrigin::signed(last), 100 * UNIT, UNIT));
+        assert_eq!(BidderCount::<Test>::get(), MAX_BIDDERS);
+        assert_eq!(Bids::<Test>::get(bidders[0]), None);
+        assert_eq!(Refunds::<Test>::get(bidders[0]), Some(11 * UNIT));
         // A bidder already in may still raise.
-        let first = bidders[0];
         assert_ok!(Backstop::bid(
-            RuntimeOrigin::signed(first),
-            100 * UNIT,
+            RuntimeOrigin::signed(bidders[1]),
+            200 * UNIT,
             UNIT
         ));
         run_to_block(100);
-        // Settlement releases every losing bidder.
-        for who in bidders.iter().filter(|w| !members().contains(w)) {
+        // Settlement releases every losing bidder; the displaced one withdraws its refund.
+        for who in bidders.iter().skip(1).filter(|w| !members().contains(w)) {
             assert_eq!(balance(USD, *who), 1_000 * UNIT);
         }
         assert_eq!(members().len(), 3);
+        assert_ok!(Backstop::withdraw_refund(RuntimeOrigin::signed(bidders[0])));
+        assert_eq!(balance(USD, bidders[0]), 1_000 * UNIT);
     });
 }
 
@@ -381,5 +384,111 @@ fn the_auction_view_shows_the_standing_winners() {
             current.seats.iter().map(|s| s.member).collect::<Vec<_>>(),
             vec![ALICE, BOB]
         );
+    });
+}
+
+/// Issue 10, item 5: ten bids of about one token each filled the candle's bidder slots and a
+/// serious bid was refused with `TooManyBidders`. A bid that beats the lowest standing bid by
+/// the minimum increment displaces it; the displaced reserve waits in `Refunds`.
+#[test]
+fn cheap_bids_cannot_lock_the_auction_during_the_candle() {
+    ExtBuilder::default().build_and_execute(|| {
+        let griefers: Vec<AccountId> = (200..200 + u64::from(MAX_BIDDERS)).collect();
+        for who in &griefers {
+            fund(*who, 10 * UNIT);
+        }
+        run_to_block(80);
+        // Ten bids of about one token (rising by one unit) fill every bidder slot.
+        for (i, who) in griefers.iter().enumerate() {
+            assert_ok!(Backstop::bid(
+                RuntimeOrigin::signed(*who),
+                UNIT + i as u128,
+                UNIT
+            ));
+        }
+        assert_eq!(BidderCount::<Test>::get(), MAX_BIDDERS);
+        // A serious bid displaces the lowest standing bid (the first griefer's).
+        bid(DAVE, 1_000, 100);
+        assert_eq!(BidderCount::<Test>::get(), MAX_BIDDERS);
+        assert_eq!(winning(), vec![DAVE, griefers[9], griefers[8]]);
+        assert_eq!(Bids::<Test>::get(griefers[0]), None);
+        assert!(backstop_events().contains(&Event::BidDisplaced {
+            bidder: griefers[0],
+            by: DAVE,
+            refund: 2 * UNIT
+        }));
+        // No transfer to the displaced bidder: its reserve is booked for withdraw_refund.
+        assert_eq!(Refunds::<Test>::get(griefers[0]), Some(2 * UNIT));
+        assert_eq!(balance(USD, griefers[0]), 8 * UNIT);
+        Backstop::do_try_state().expect("the vault covers bids and refunds");
+        assert_ok!(Backstop::withdraw_refund(RuntimeOrigin::signed(
+            griefers[0]
+        )));
+        assert_eq!(balance(USD, griefers[0]), 10 * UNIT);
+        assert_eq!(Refunds::<Test>::get(griefers[0]), None);
+
+        // A displacing bid must beat the lowest standing bid (UNIT + 1) by 5 %: one that
+        // enters the winning set but is below that is refused and changes nothing.
+        let lowest = UNIT + 1;
+        let increment = FranchiseParams::MIN_BID_INCREMENT.mul_ceil(lowest);
+        assert_noop!(
+            Backstop::bid(RuntimeOrigin::signed(ALICE), UNIT + 10, UNIT),
+            Error::<Test>::BidIncrementTooLow
+        );
+        assert_noop!(
+            Backstop::bid(RuntimeOrigin::signed(ALICE), lowest + increment - 1, UNIT),
+            Error::<Test>::BidIncrementTooLow
+        );
+        assert_ok!(Backstop::bid(
+            RuntimeOrigin::signed(ALICE),
+            lowest + increment,
+            UNIT
+        ));
+        assert_eq!(Refunds::<Test>::get(griefers[1]), Some(2 * UNIT + 1));
+        assert_eq!(BidderCount::<Test>::get(), MAX_BIDDERS);
+        Backstop::do_try_state().expect("the vault covers bids and refunds");
+
+        // Settlement: the serious bidder wins; everyone else is released or refunded.
+        run_to_block(100);
+        assert!(members().contains(&DAVE));
+        for who in griefers.iter().skip(2).filter(|w| !members().contains(w)) {
+            assert_eq!(balance(USD, *who), 10 * UNIT);
+        }
+    });
+}
+
+/// Issue 10, item 14: amounts above the caller's balance or above any balance got
+/// pallet-assets' `FundsUnavailable` or `Arithmetic::Underflow`; they get the pallet's own
+/// errors, checked before any transfer.
+#[test]
+fn bid_amounts_beyond_the_balance_or_the_supply_get_the_pallets_own_errors() {
+    ExtBuilder::default().build_and_execute(|| {
+        let try_bid = |amount: u128, commitment: u128| {
+            Backstop::bid(RuntimeOrigin::signed(BOB), amount, commitment)
+        };
+        assert_noop!(try_bid(0, UNIT), Error::<Test>::BidTooLow);
+        assert_noop!(try_bid(UNIT, 0), Error::<Test>::CommitmentTooLow);
+        assert_noop!(
+            try_bid(INITIAL + 1, UNIT),
+            Error::<Test>::InsufficientBalance
+        );
+        assert_noop!(
+            try_bid(UNIT, INITIAL + 1),
+            Error::<Test>::InsufficientBalance
+        );
+        assert_noop!(try_bid(INITIAL, UNIT), Error::<Test>::InsufficientBalance);
+        for huge in [1u128 << 127, u128::MAX] {
+            assert_noop!(try_bid(huge, UNIT), Error::<Test>::AmountTooLarge);
+            assert_noop!(try_bid(UNIT, huge), Error::<Test>::AmountTooLarge);
+            assert_noop!(try_bid(huge, huge), Error::<Test>::AmountTooLarge);
+        }
+        // A raise is checked on what it adds.
+        bid(BOB, 10, 10);
+        assert_noop!(
+            try_bid(INITIAL - 10 * UNIT + 1, 10 * UNIT),
+            Error::<Test>::InsufficientBalance
+        );
+        assert_ok!(try_bid(INITIAL - 10 * UNIT, 10 * UNIT));
+        assert_eq!(balance(USD, BOB), 0);
     });
 }

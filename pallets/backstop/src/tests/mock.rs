@@ -45,6 +45,10 @@ pub const BTC: AssetId = 3;
 pub const SOL: AssetId = 4;
 /// An asset with no oracle price.
 pub const DOGE: AssetId = 5;
+/// An 18-decimal asset, created by [`create_pepe_market`] (not at genesis).
+pub const PEPE: AssetId = 6;
+/// PEPE's decimals.
+pub const PEPE_DECIMALS: u8 = 18;
 /// Every asset has 6 decimals: one token is 10^6 units.
 pub const DECIMALS: u8 = 6;
 pub const UNIT: Balance = 1_000_000;
@@ -189,14 +193,23 @@ impl pallet_oracle::Config for Test {
 }
 
 /// `PriceOracle` over pallet-oracle: each asset is fed in USD per whole token, and the price
-/// of one unit of `base` in units of `quote` is their ratio (every asset has 6 decimals).
+/// of one unit of `base` in units of `quote` is their ratio (every asset has 6 decimals but
+/// [`PEPE`], which has 18).
 pub struct UsdOracle;
 impl PriceOracle<AssetId> for UsdOracle {
     fn price(base: AssetId, quote: AssetId) -> Option<OraclePrice> {
+        let decimals = |asset: AssetId| {
+            if asset == PEPE {
+                PEPE_DECIMALS
+            } else {
+                DECIMALS
+            }
+        };
+        let (base_decimals, quote_decimals) = (decimals(base), decimals(quote));
         let base = Oracle::get(&base)?;
         let quote = Oracle::get(&quote)?;
         Some(OraclePrice {
-            price: cross_price(base.value, quote.value, DECIMALS, DECIMALS)?,
+            price: cross_price(base.value, quote.value, base_decimals, quote_decimals)?,
             updated_at: base.timestamp.min(quote.timestamp),
         })
     }
@@ -508,4 +521,26 @@ pub fn new_bench_ext() -> sp_io::TestExternalities {
 /// Mints `amount` of USD to `who` (as the asset's owner).
 pub fn fund(who: AccountId, amount: Balance) {
     assert_ok!(Assets::mint(RuntimeOrigin::signed(ADMIN), USD, who, amount));
+}
+
+/// Creates [`PEPE`] (18 decimals, priced `usd_per_token`) and a market lending USD against
+/// it; returns the market.
+pub fn create_pepe_market(usd_per_token: FixedU128) -> MarketId {
+    assert_ok!(Assets::force_create(
+        RuntimeOrigin::root(),
+        PEPE,
+        ADMIN,
+        true,
+        1
+    ));
+    feed_price(PEPE, usd_per_token);
+    let id = pallet_lending::NextMarketId::<Test>::get();
+    assert_ok!(Lending::create_market(
+        RuntimeOrigin::root(),
+        USD,
+        PEPE,
+        Perbill::from_percent(80),
+        rate_model()
+    ));
+    id
 }

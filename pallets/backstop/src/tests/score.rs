@@ -2,7 +2,8 @@
 //! integrals, the jar's income streamed over the next epoch, weights, slashing, claims.
 //!
 //! Epochs are 100 blocks; epoch 0's income streams over epoch 1 (blocks 100..200). Default
-//! weights: debt 0.8, collateral 0.2, supply 0.
+//! weights: debt 0.8, collateral 0.2, supply 0, per USD unit of value (debt in USD counts one
+//! for one; ETH collateral at 2 000 USD per unit, both with 6 decimals).
 
 use super::mock::*;
 use crate::{Error, Event, IncomeSource, Jar, ScoreBooks, TotalWeighted, UserScores};
@@ -45,8 +46,8 @@ fn score_is_the_weighted_time_integral_of_the_balances() {
         run_to_block(50);
         // ALICE: 0.8 · (1 000 · 20 + 3 000 · 20); supply weighs nothing.
         assert_eq!(Backstop::score_of(&ALICE), 64_000);
-        // BOB: 0.2 · 500 · 30.
-        assert_eq!(Backstop::score_of(&BOB), 3_000);
+        // BOB: 0.2 · (500 · 2 000 USD) · 30.
+        assert_eq!(Backstop::score_of(&BOB), 6_000_000);
         // Past an epoch boundary the integral goes on; a zero balance stops it.
         run_to_block(150);
         set_balance(ALICE, ETH_MARKET, Side::Debt, 0);
@@ -60,7 +61,7 @@ fn score_is_the_weighted_time_integral_of_the_balances() {
 fn the_jar_streams_an_epochs_income_over_the_next_by_weighted_balance() {
     ExtBuilder::default().build_and_execute(|| {
         set_balance(ALICE, ETH_MARKET, Side::Debt, 1_000);
-        set_balance(BOB, ETH_MARKET, Side::Collateral, 2_000);
+        set_balance(BOB, BTC_MARKET, Side::Debt, 500);
         // Weighted: ALICE 800, BOB 400.
         assert_eq!(TotalWeighted::<Test>::get(), 1_200);
         income(1_200 * UNIT);
@@ -166,7 +167,7 @@ fn claims_sum_to_the_jars_income_minus_dust_that_stays_in_the_jar() {
 fn a_weight_change_applies_from_then_on() {
     ExtBuilder::default().build_and_execute(|| {
         set_balance(ALICE, ETH_MARKET, Side::Debt, 1_000);
-        set_balance(BOB, ETH_MARKET, Side::Collateral, 4_000);
+        set_balance(BOB, BTC_MARKET, Side::Debt, 1_000);
         income(1_600 * UNIT);
         run_to_block(150);
         // Weighted 800 + 800: each earned 400 of the first 800.
@@ -213,48 +214,36 @@ fn a_weight_change_applies_from_then_on() {
 #[test]
 fn a_fall_outside_the_avatar_is_slashed() {
     ExtBuilder::default().build_and_execute(|| {
-        set_balance(ALICE, ETH_MARKET, Side::Debt, 1_000);
-        set_balance(BOB, ETH_MARKET, Side::Collateral, 2_000);
+        set_balance(ALICE, ETH_MARKET, Side::Debt, 1_000 * UNIT);
+        set_balance(BOB, BTC_MARKET, Side::Debt, 500 * UNIT);
         income(1_200 * UNIT);
-        // 12 tokens a block over weighted 1 200: 10 000 units per weighted unit per block.
+        // 12 tokens a block over weighted 1 200 tokens: 0.01 per weighted unit per block.
         run_to_block(120);
-        set_balance(ALICE, ETH_MARKET, Side::Debt, 1_000); // a sync without change
+        set_balance(ALICE, ETH_MARKET, Side::Debt, 1_000 * UNIT); // a sync without change
         run_to_block(150);
-        outside_change(ALICE, ETH_MARKET, Side::Debt, 400);
+        outside_change(ALICE, ETH_MARKET, Side::Debt, 400 * UNIT);
         // Since the sync (30 blocks) only 400 counted; the 600 lost what they earned since
-        // the epoch's start (20 blocks): 600 · 0.8 · 200 000.
+        // the epoch's start (20 blocks): 600 · 0.8 · 0.2.
         assert_eq!(
             last_event(),
             Event::ScoreSlashed {
                 user: ALICE,
                 market: ETH_MARKET,
                 side: Side::Debt,
-                difference: 600,
-                lost: 96_000_000
+                difference: 600 * UNIT,
+                lost: 96 * UNIT
             }
         );
-        // ALICE keeps what 400 earned all along: 400 · 0.8 · 500 000.
-        assert_eq!(Backstop::claimable(&ALICE), 160_000_000);
+        // ALICE keeps what 400 earned all along: 400 · 0.8 · 0.5.
+        assert_eq!(Backstop::claimable(&ALICE), 160 * UNIT);
         // The slashed reward and what the 600 would have earned since the sync go back to
-        // the jar: 96 000 000 + 600 · 0.8 · 300 000.
-        assert_eq!(Jar::<Test>::get().income, 96_000_000 + 144_000_000);
+        // the jar: 96 + 600 · 0.8 · 0.3.
+        assert_eq!(Jar::<Test>::get().income, 96 * UNIT + 144 * UNIT);
         assert_eq!(
             ScoreBooks::<Test>::get((ETH_MARKET, Side::Debt))
                 .unwrap()
                 .total,
-            400
-        );
-        // A rise outside the avatar is no slash: it counts from now on.
-        let events = backstop_events().len();
-        outside_change(ALICE, ETH_MARKET, Side::Debt, 900);
-        assert!(!backstop_events()[events..]
-            .iter()
-            .any(|e| matches!(e, Event::ScoreSlashed { .. })));
-        assert_eq!(
-            ScoreBooks::<Test>::get((ETH_MARKET, Side::Debt))
-                .unwrap()
-                .total,
-            900
+            400 * UNIT
         );
     });
 }
@@ -338,5 +327,167 @@ fn the_avatar_reads_the_user_share_and_pays_income_through_the_jar_trait() {
             <Backstop as RewardJar<AccountId>>::deposit_income(&KEEPER, INITIAL + 1),
             sp_runtime::TokenError::FundsUnavailable
         );
+    });
+}
+
+/// Issue 10, item 7: default weights per smallest unit made one dollar of a cheap 18-decimal
+/// collateral score like 10^15 dollars of debt. Books weigh value in stable units (oracle
+/// price and decimals), not units.
+#[test]
+fn one_dollar_of_an_18_decimal_collateral_scores_like_one_dollar_of_debt() {
+    ExtBuilder::default().build_and_execute(|| {
+        // 0.001 USD per PEPE: one USD is 1 000 PEPE, 10^21 of its smallest units.
+        let pepe = create_pepe_market(FixedU128::from_rational(1, 1_000));
+        for (market, side) in [(pepe, Side::Collateral), (ETH_MARKET, Side::Debt)] {
+            assert_ok!(Backstop::set_score_weight(
+                RuntimeOrigin::root(),
+                market,
+                side,
+                FixedU128::from_u32(1)
+            ));
+        }
+        set_balance(ALICE, pepe, Side::Collateral, 10u128.pow(21));
+        set_balance(BOB, ETH_MARKET, Side::Debt, UNIT);
+        // One USD each, weight 1: one USD of weighted balance each.
+        assert_eq!(TotalWeighted::<Test>::get(), 2 * UNIT);
+        income(1_000 * UNIT);
+        run_to_block(150);
+        assert_eq!(Backstop::score_of(&ALICE), 149 * UNIT);
+        assert_eq!(Backstop::score_of(&BOB), 149 * UNIT);
+        assert_eq!(Backstop::claimable(&ALICE), 250 * UNIT);
+        assert_eq!(Backstop::claimable(&BOB), 250 * UNIT);
+    });
+}
+
+/// A book is valued at its price of the last time it was touched: a price move reaches every
+/// balance in the book at the next change in it (O(1): one book, not every user).
+#[test]
+fn a_books_price_is_refreshed_when_the_book_is_touched() {
+    ExtBuilder::default().build_and_execute(|| {
+        // ETH at 2 000 USD: 10 ETH of collateral is 20 000 USD, weighted 0.2.
+        set_balance(ALICE, ETH_MARKET, Side::Collateral, 10 * UNIT);
+        assert_eq!(TotalWeighted::<Test>::get(), 4_000 * UNIT);
+        feed_usd(ETH, 1_000);
+        // Untouched, the book keeps its price.
+        assert_eq!(TotalWeighted::<Test>::get(), 4_000 * UNIT);
+        set_balance(BOB, ETH_MARKET, Side::Collateral, 10 * UNIT);
+        assert_eq!(TotalWeighted::<Test>::get(), 4_000 * UNIT);
+        // Without a fresh price the book keeps the last one.
+        advance_time(2 * 3_600_000);
+        set_balance(BOB, ETH_MARKET, Side::Collateral, 20 * UNIT);
+        assert_eq!(TotalWeighted::<Test>::get(), 6_000 * UNIT);
+        // A new book without a fresh price scores nothing until it has one: ETH debt (in
+        // the market lending ETH) ...
+        set_balance(CHARLIE, ETH_LOAN_MARKET, Side::Debt, 10 * UNIT);
+        assert_eq!(TotalWeighted::<Test>::get(), 6_000 * UNIT);
+        // ... until ETH is priced again and the book is touched: 10 ETH at 1 000, weight 0.8.
+        feed_usd(ETH, 1_000);
+        feed_usd(USD, 1);
+        set_balance(CHARLIE, ETH_LOAN_MARKET, Side::Debt, 10 * UNIT);
+        assert_eq!(TotalWeighted::<Test>::get(), 14_000 * UNIT);
+    });
+}
+
+/// Issue 10, item 8: slashing was one-sided. A rise outside the avatar (someone supplying or
+/// repaying for the user) does not earn retroactively, counts only from the next change
+/// through the avatar, and forfeits what the changed part would have earned this epoch.
+#[test]
+fn a_rise_outside_the_avatar_is_slashed_and_does_not_earn_retroactively() {
+    ExtBuilder::default().build_and_execute(|| {
+        set_balance(ALICE, ETH_MARKET, Side::Debt, 1_000 * UNIT);
+        set_balance(BOB, BTC_MARKET, Side::Debt, 500 * UNIT);
+        // Weighted 800 + 400 tokens; 12 tokens a block: 0.01 per weighted unit per block.
+        income(1_200 * UNIT);
+        run_to_block(120);
+        set_balance(ALICE, ETH_MARKET, Side::Debt, 1_000 * UNIT); // a sync without change
+        run_to_block(150);
+        outside_change(ALICE, ETH_MARKET, Side::Debt, 1_600 * UNIT);
+        // The 600 lose what that much earned since the epoch's start (20 blocks):
+        // 600 · 0.8 · 0.2.
+        assert_eq!(
+            last_event(),
+            Event::ScoreSlashed {
+                user: ALICE,
+                market: ETH_MARKET,
+                side: Side::Debt,
+                difference: 600 * UNIT,
+                lost: 96 * UNIT
+            }
+        );
+        // Since the sync only the recorded 1 000 counted: 1 000 · 0.8 · 0.5, less the slash.
+        assert_eq!(Backstop::claimable(&ALICE), 400 * UNIT - 96 * UNIT);
+        assert_eq!(Jar::<Test>::get().income, 96 * UNIT);
+        // The rise is not counted until the next change through the avatar.
+        assert_eq!(
+            ScoreBooks::<Test>::get((ETH_MARKET, Side::Debt))
+                .unwrap()
+                .total,
+            1_000 * UNIT
+        );
+        assert_eq!(TotalWeighted::<Test>::get(), 1_200 * UNIT);
+        set_balance(ALICE, ETH_MARKET, Side::Debt, 1_600 * UNIT);
+        assert_eq!(
+            ScoreBooks::<Test>::get((ETH_MARKET, Side::Debt))
+                .unwrap()
+                .total,
+            1_600 * UNIT
+        );
+        // A user with no entry gains nothing from a rise outside the avatar.
+        outside_change(CHARLIE, ETH_MARKET, Side::Debt, 100 * UNIT);
+        assert_eq!(UserScores::<Test>::get(CHARLIE), None);
+    });
+}
+
+/// Whatever the reward per unit, an outside change never costs the user more than the
+/// change brought (its value in stable units at the book's price).
+#[test]
+fn an_outside_slash_never_exceeds_the_value_of_the_change() {
+    ExtBuilder::default().build_and_execute(|| {
+        // 1 000 units of debt share 1 000 tokens: 10 000 units per unit of debt per block.
+        set_balance(ALICE, ETH_MARKET, Side::Debt, 1_000);
+        income(1_000 * UNIT);
+        run_to_block(120);
+        set_balance(ALICE, ETH_MARKET, Side::Debt, 1_000);
+        run_to_block(150);
+        // One unit repaid (or supplied) outside: worth one unit of USD.
+        outside_change(ALICE, ETH_MARKET, Side::Debt, 999);
+        assert_eq!(
+            last_event(),
+            Event::ScoreSlashed {
+                user: ALICE,
+                market: ETH_MARKET,
+                side: Side::Debt,
+                difference: 1,
+                lost: 1
+            }
+        );
+        outside_change(ALICE, ETH_MARKET, Side::Debt, 1_000);
+        assert_eq!(
+            last_event(),
+            Event::ScoreSlashed {
+                user: ALICE,
+                market: ETH_MARKET,
+                side: Side::Debt,
+                difference: 1,
+                lost: 1
+            }
+        );
+    });
+}
+
+/// Issue 10, item 15: a weight for a market that does not exist created a score book.
+#[test]
+fn setting_the_weight_of_an_unknown_market_is_refused() {
+    ExtBuilder::default().build_and_execute(|| {
+        assert_noop!(
+            Backstop::set_score_weight(
+                RuntimeOrigin::root(),
+                42,
+                Side::Debt,
+                FixedU128::from_u32(1)
+            ),
+            Error::<Test>::UnknownMarket
+        );
+        assert_eq!(ScoreBooks::<Test>::get((42, Side::Debt)), None);
     });
 }
