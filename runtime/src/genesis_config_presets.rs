@@ -1,6 +1,6 @@
 //! Genesis presets. `development` is a chain a newcomer can use at once: funded dev
 //! accounts, the stable asset `USD` and the collaterals `ETH` and `BTC` with metadata and
-//! balances, oracle feeders and prices (ETH 3000 USD, BTC 60000 USD), a USD/ETH pool on the
+//! balances, oracle feeders and prices (USD 1, ETH 3000, BTC 60000 USD), a USD/ETH pool on the
 //! DEX with liquidity at the oracle price, the lending markets ETH/USD (lltv 77%) and
 //! BTC/USD (lltv 86%), and the backstop pool with its default parameters and a franchise
 //! with 1-hour epochs.
@@ -32,8 +32,9 @@ pub const DEV_ASSETS: [(AssetId, &str, &str, u8, Balance); 3] = [
     (BTC, "Bitcoin", "BTC", 8, 1),
 ];
 
-/// Initial oracle prices: one whole unit of the asset in US dollars.
-pub const DEV_PRICES: [(AssetId, u32); 2] = [(ETH, 3_000), (BTC, 60_000)];
+/// Initial oracle prices: one whole unit of the asset in US dollars. The stable asset is fed
+/// like any asset (at its peg, 1 USD) and ages like any feed.
+pub const DEV_PRICES: [(AssetId, u32); 3] = [(USD, 1), (ETH, 3_000), (BTC, 60_000)];
 
 /// Lending market 0: lends USD against ETH.
 pub const ETH_USD_MARKET: backstop_primitives::MarketId = 0;
@@ -236,6 +237,11 @@ pub fn get_preset(id: &PresetId) -> Option<Vec<u8>> {
         DEV_RUNTIME_PRESET => development_config_genesis(),
         _ => return None,
     };
+    // Genesis-build assertion: a preset other than `development` needs two oracle feeders.
+    let name: &str = id.as_ref();
+    if let Err(rule) = crate::oracle_genesis::check_oracle_feeders(name, &patch) {
+        panic!("genesis preset {name}: {rule}");
+    }
     Some(
         serde_json::to_string(&patch)
             .expect("serialization to json is expected to work. qed.")

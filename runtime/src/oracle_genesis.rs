@@ -9,6 +9,10 @@
 //!
 //! The values are written as *aggregated* values only, with no raw value of any feeder, so
 //! the first feed of any feeder replaces them under the oracle's usual median rule.
+//!
+//! Every asset the pallets price has a genesis price, the stable asset `USD` included: it is
+//! priced from its feed like any asset (see `configs::prices`). [`check_oracle_feeders`] is
+//! the rule that a chain other than the development chain starts with at least two feeders.
 
 pub use pallet::*;
 
@@ -106,4 +110,27 @@ pub mod pallet {
             }
         }
     }
+}
+
+/// Fewest oracle feeders a genesis preset other than `development` may start with: with one
+/// feeder, that feeder alone moves every price, the stable asset's included.
+pub const MIN_FEEDERS_OUTSIDE_DEVELOPMENT: usize = 2;
+
+/// Checks the oracle quorum rule of genesis preset `preset` (its JSON patch over the default
+/// genesis config): any preset but `development` must list at least
+/// [`MIN_FEEDERS_OUTSIDE_DEVELOPMENT`] oracle feeders (`oracleFeeders.members`).
+/// `genesis_config_presets::get_preset` refuses to build a preset that fails it.
+pub fn check_oracle_feeders(preset: &str, patch: &serde_json::Value) -> Result<(), &'static str> {
+    if preset == sp_genesis_builder::DEV_RUNTIME_PRESET {
+        return Ok(());
+    }
+    let feeders = patch
+        .get("oracleFeeders")
+        .and_then(|feeders| feeders.get("members"))
+        .and_then(|members| members.as_array())
+        .map_or(0, |members| members.len());
+    if feeders < MIN_FEEDERS_OUTSIDE_DEVELOPMENT {
+        return Err("a preset other than `development` needs at least two oracle feeders");
+    }
+    Ok(())
 }
