@@ -3,7 +3,7 @@
 //! balances, oracle feeders and prices (USD 1, ETH 3000, BTC 60000 USD), a USD/ETH pool on the
 //! DEX with liquidity at the oracle price, the lending markets ETH/USD (lltv 77%) and
 //! BTC/USD (lltv 86%), and the backstop pool with its default parameters and a franchise
-//! with 1-hour epochs.
+//! with 10-minute epochs.
 
 use crate::{
     AccountId, AssetConversionConfig, AssetId, AssetsConfig, BackstopConfig, Balance,
@@ -60,18 +60,19 @@ pub fn dev_rate_model() -> JumpRateModel {
     }
 }
 
-/// The dev chain's franchise: short enough to watch (blocks come every 6 s with
-/// `scripts/run`): 1-hour epochs (600 blocks) with 4 seats, a 10-minute candle in 10
-/// samples, 5-minute assignment windows whose first half is the member's priority; bids of
-/// at least 1 USD and commitments of at least 100 USD.
+/// The dev chain's franchise: short enough that a newcomer sees seats within minutes
+/// (blocks come every 6 s with `scripts/run`, and at once for each transaction): 10-minute
+/// epochs (100 blocks) with 4 seats, a 2-minute candle in 5 samples, 1-minute assignment
+/// windows whose first half is the member's priority; bids of at least 1 USD and commitments
+/// of at least 100 USD. A production chain uses the pallet's defaults (weekly epochs).
 pub fn dev_franchise_params() -> pallet_backstop::FranchiseParams {
     pallet_backstop::FranchiseParams {
-        epoch_length: 600,
+        epoch_length: 100,
         seats: 4,
-        ending_period: 100,
-        candle_samples: 10,
-        window_length: 50,
-        priority_period: 25,
+        ending_period: 20,
+        candle_samples: 5,
+        window_length: 10,
+        priority_period: 5,
         min_bid: whole(18),
         min_commitment: 100 * whole(18),
     }

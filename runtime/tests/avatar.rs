@@ -36,10 +36,10 @@ fn the_pool_liquidates_a_cushioned_avatar_position_after_the_member_lets_its_pri
         );
         run_blocks(1, 2, 3_000, 50);
 
-        // Governance: a 100-block liquidation priority for the ETH/USD market (announced,
+        // Governance: a 50-block liquidation priority for the ETH/USD market (announced,
         // in force 100 blocks later) and a 0.5 % keeper fee for the pool.
         let mut params = pallet_avatar::Params::<Runtime>::get(ETH_USD_MARKET);
-        params.priority_window = 100;
+        params.priority_window = 50;
         assert_ok!(Avatar::set_params(
             RuntimeOrigin::root(),
             ETH_USD_MARKET,
@@ -149,11 +149,11 @@ fn the_pool_liquidates_a_cushioned_avatar_position_after_the_member_lets_its_pri
             pallet_avatar::Error::<Runtime>::PriorityNotPassed
         );
 
-        // The member does nothing for 100 blocks, and then until the current assignment
+        // The member does nothing for 50 blocks, and then until the current assignment
         // window's priority period is over as well.
         let since = System::block_number();
-        run_blocks(since + 1, since + 100, 1_150, 50);
-        let mut n = since + 100;
+        run_blocks(since + 1, since + 50, 1_150, 50);
+        let mut n = since + 50;
         while !Avatar::pool_may_liquidate(ETH_USD_MARKET, user.clone()) {
             n += 1;
             run_blocks(n, n, 1_150, 50);

@@ -91,3 +91,70 @@ fn bidders_win_seats_pay_the_jar_and_an_avatar_user_claims_the_income() {
         assert_eq!(Backstop::claimable(&user), 0);
     });
 }
+
+/// The rotation is real on the dev chain: a normal avatar position (1 000 USD of debt, far
+/// below the runtime's 1 000 000 USD `big_position`) is assigned to exactly one member per
+/// window, and only that member may top it up.
+#[test]
+fn a_normal_position_is_assigned_to_exactly_one_member_per_window() {
+    dev_ext().execute_with(|| {
+        let params = dev_franchise_params();
+        let epoch = params.epoch_length;
+        run_blocks(1, 2, 3_000, 100);
+        let user = account(Dave);
+        assert_ok!(backstop_runtime::Lending::supply(
+            RuntimeOrigin::signed(account(Eve)),
+            ETH_USD_MARKET,
+            usd(100_000)
+        ));
+        assert_ok!(Avatar::supply_collateral(
+            RuntimeOrigin::signed(user.clone()),
+            ETH_USD_MARKET,
+            whole(18)
+        ));
+        assert_ok!(Avatar::borrow(
+            RuntimeOrigin::signed(user.clone()),
+            ETH_USD_MARKET,
+            usd(1_000)
+        ));
+        let (bob, charlie) = (account(Bob), account(Charlie));
+        assert_ok!(Backstop::bid(
+            RuntimeOrigin::signed(bob.clone()),
+            usd(30),
+            usd(1_000)
+        ));
+        assert_ok!(Backstop::bid(
+            RuntimeOrigin::signed(charlie.clone()),
+            usd(20),
+            usd(1_000)
+        ));
+        run_blocks(3, epoch + 1, 3_000, 5);
+        assert_eq!(Backstop::current_franchise().seats.len(), 2);
+
+        // ETH at 1 400: the position (1 000 against 1 ETH, lltv 77 %) is in the top-up band.
+        let avatar = Avatar::avatar_account(user.clone());
+        let n = epoch + 2;
+        run_blocks(n, n, 1_400, 1);
+        let backstop_primitives::Assignee::Member(assigned) =
+            Backstop::assignment(ETH_USD_MARKET, &avatar).assignee
+        else {
+            panic!("a member is assigned")
+        };
+        let other = if assigned == bob { charlie } else { bob };
+        assert_noop!(
+            Avatar::top_up(
+                RuntimeOrigin::signed(other),
+                ETH_USD_MARKET,
+                user.clone(),
+                usd(50)
+            ),
+            pallet_avatar::Error::<backstop_runtime::Runtime>::NotAssignedMember
+        );
+        assert_ok!(Avatar::top_up(
+            RuntimeOrigin::signed(assigned),
+            ETH_USD_MARKET,
+            user,
+            usd(50)
+        ));
+    });
+}
