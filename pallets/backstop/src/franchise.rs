@@ -46,7 +46,7 @@
 //! blocks to itself.
 
 use crate::{pallet::*, types::*};
-use backstop_primitives::{Assignee, Assignment, Balance, MarketId};
+use backstop_primitives::{Assignee, Assignment, Balance, LendingMarket, MarketId};
 use codec::Decode;
 use frame_support::{
     ensure,
@@ -475,7 +475,8 @@ impl<T: Config> Pallet<T> {
         Ok(())
     }
 
-    /// Who may act on `position` in `market` now (see the module doc).
+    /// Who may act on `position` in `market` now (see the module doc). Seats whose available
+    /// commitment is below the position's market debt are skipped for it.
     pub fn assignment(
         market: MarketId,
         position: &T::AccountId,
@@ -497,6 +498,17 @@ impl<T: Config> Pallet<T> {
             .min(window_end);
         let seats = Seats::<T>::get();
         let count = u64::try_from(seats.len()).unwrap_or_default();
+        // A seat whose available commitment cannot fund the position's market debt (at least
+        // one unit) is skipped for it: it could not act, and the pool would wait through its
+        // priority for nothing.
+        let need = if count > 0 {
+            T::Lending::position(market, position)
+                .map(|p| p.borrow_assets)
+                .unwrap_or_default()
+                .max(1)
+        } else {
+            1
+        };
         let mut assignee = Assignee::Pool;
         if count > 0 {
             let hash =
@@ -510,7 +522,7 @@ impl<T: Config> Pallet<T> {
                     .checked_rem(count)
                     .unwrap_or_default();
                 let seat = usize::try_from(index).ok().and_then(|i| seats.get(i));
-                if let Some(seat) = seat.filter(|s| !s.available.is_zero()) {
+                if let Some(seat) = seat.filter(|s| s.available >= need) {
                     assignee = Assignee::Member(seat.member.clone());
                     break;
                 }

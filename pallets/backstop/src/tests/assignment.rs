@@ -206,3 +206,25 @@ fn committed_liquidity_is_drawn_returned_and_paid_back_with_its_earnings() {
         );
     });
 }
+
+#[test]
+fn a_seat_that_cannot_fund_a_position_is_skipped_for_it() {
+    ExtBuilder::default().build_and_execute(|| {
+        franchise();
+        // 400 USD of debt: CHARLIE's 300 of committed liquidity cannot fund it, so in no window
+        // of the epoch does he hold its priority (the pool would wait through it for nothing);
+        // ALICE (1 000) and BOB (500) can.
+        open_position(BORROWER_1, ETH_MARKET, 10 * UNIT, 400 * UNIT);
+        let mut seen = Vec::new();
+        for block in (100..200).step_by(10) {
+            run_to_block(block);
+            let a = assignee(ETH_MARKET, BORROWER_1);
+            assert_ne!(a, Assignee::Member(CHARLIE), "block {block}");
+            seen.push(a);
+        }
+        assert!(seen.iter().all(|a| matches!(a, Assignee::Member(_))));
+        // A position without debt needs nothing: every seat may hold it.
+        let free: Vec<_> = (1_000..1_050).map(|p| assignee(ETH_MARKET, p)).collect();
+        assert!(free.contains(&Assignee::Member(CHARLIE)));
+    });
+}
