@@ -43,12 +43,12 @@ fn bidders_win_seats_pay_the_jar_and_an_avatar_user_claims_the_income() {
         assert_ok!(Backstop::bid(
             RuntimeOrigin::signed(bob.clone()),
             usd(30),
-            usd(1_000)
+            usd(2_000)
         ));
         assert_ok!(Backstop::bid(
             RuntimeOrigin::signed(charlie.clone()),
             usd(20),
-            usd(500)
+            usd(1_500)
         ));
         assert_noop!(
             Backstop::bid(RuntimeOrigin::signed(account(Eve)), 0, usd(500)),
@@ -64,12 +64,12 @@ fn bidders_win_seats_pay_the_jar_and_an_avatar_user_claims_the_income() {
         expected.sort();
         assert_eq!(members, expected);
         // Each paid 20 USD and committed its liquidity.
-        assert_eq!(Assets::balance(USD, &bob), bob_usd - usd(20) - usd(1_000));
+        assert_eq!(Assets::balance(USD, &bob), bob_usd - usd(20) - usd(2_000));
         assert_eq!(
             Assets::balance(USD, &charlie),
-            charlie_usd - usd(20) - usd(500)
+            charlie_usd - usd(20) - usd(1_500)
         );
-        // Every position is assigned to one of them.
+        // Every position is assigned to one of them (both can fund its 1 000 USD of debt).
         let assigned = Backstop::assignment(ETH_USD_MARKET, &Avatar::avatar_account(user.clone()));
         assert!(matches!(
             assigned.assignee,
@@ -121,12 +121,12 @@ fn a_normal_position_is_assigned_to_exactly_one_member_per_window() {
         assert_ok!(Backstop::bid(
             RuntimeOrigin::signed(bob.clone()),
             usd(30),
-            usd(1_000)
+            usd(2_000)
         ));
         assert_ok!(Backstop::bid(
             RuntimeOrigin::signed(charlie.clone()),
             usd(20),
-            usd(1_000)
+            usd(2_000)
         ));
         run_blocks(3, epoch + 1, 3_000, 5);
         assert_eq!(Backstop::current_franchise().seats.len(), 2);
