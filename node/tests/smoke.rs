@@ -360,6 +360,33 @@ fn a_user_opens_and_uses_an_avatar_with_plain_extrinsics() {
     // interest aside).
     let left = repaid.borrow_shares * 1_000 / borrowed.borrow_shares;
     assert!((600..=601).contains(&left), "{left}");
+
+    // Eve closes out as the README says: `repay_all` settles the debt to the last unit of
+    // interest (whatever blocks passed since she read it), then `leave` closes the avatar.
+    let mut nonce = 3;
+    for call in [
+        pallet_avatar::Call::repay_all {
+            market: ETH_USD_MARKET,
+        },
+        pallet_avatar::Call::leave {},
+    ] {
+        let (now, _) = node.best();
+        let xt = signed(eve, avatar_call(call), nonce, genesis);
+        blocks.push(node.submit_and_wait(&xt, now));
+        nonce += 1;
+    }
+    let at = *blocks.last().expect("the leave block");
+    assert!(node
+        .storage::<AccountId>(
+            pallet_avatar::AvatarOf::<Runtime>::hashed_key_for(eve.to_account_id()),
+            at,
+        )
+        .is_none());
+    let closed: Option<pallet_lending::Position> = node.storage(
+        pallet_lending::Positions::<Runtime>::hashed_key_for(ETH_USD_MARKET, &avatar),
+        at,
+    );
+    assert!(closed.is_none_or(|p| p.borrow_shares == 0 && p.collateral == 0));
     node.stop();
     let _ = std::fs::remove_dir_all(&base);
 }
