@@ -287,6 +287,12 @@ impl<T: Config> Pallet<T> {
     ) -> Result<Shares, DispatchError> {
         ensure!(!assets.is_zero(), Error::<T>::ZeroAmount);
         let mut market = Self::load_accrued(id)?;
+        // No one's supply exceeds the market's: named before the share conversion, which
+        // would overflow for amounts near `u128::MAX`.
+        ensure!(
+            assets <= market.total_supply_assets,
+            Error::<T>::SupplyExceeded
+        );
         let shares = math::to_shares_up(
             assets,
             market.total_supply_assets,
@@ -406,6 +412,15 @@ impl<T: Config> Pallet<T> {
     ) -> Result<Shares, DispatchError> {
         ensure!(!assets.is_zero(), Error::<T>::ZeroAmount);
         let mut market = Self::load_accrued(id)?;
+        // Named before the share conversion, which would overflow for amounts near
+        // `u128::MAX`.
+        ensure!(
+            assets
+                <= market
+                    .total_supply_assets
+                    .saturating_sub(market.total_borrow_assets),
+            Error::<T>::InsufficientLiquidity
+        );
         let shares = math::to_shares_up(
             assets,
             market.total_borrow_assets,
