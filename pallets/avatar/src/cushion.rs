@@ -144,13 +144,15 @@ impl<T: Config> Pallet<T> {
             Error::<T>::TopupTooSmall
         );
         let per_seat = debt.checked_div(Self::seats()).unwrap_or(0);
-        let after = position
-            .cushion_of(member)
-            .checked_add(amount)
-            .ok_or(Error::<T>::Overflow)?;
+        // Saturating: a sum that overflows is above `per_seat` anyway.
+        let after = position.cushion_of(member).saturating_add(amount);
         ensure!(
             after <= per_seat && amount <= debt_market,
             Error::<T>::TopupTooLarge
+        );
+        ensure!(
+            T::Members::available_commitment(member) >= amount,
+            Error::<T>::InsufficientCommitment
         );
 
         T::Members::draw_commitment(member, amount, &avatar)?;

@@ -348,7 +348,7 @@ impl<T: Config> Pallet<T> {
         }
         Self::enact_due(market);
         let avatar = Self::ensure_avatar(user)?;
-        let (mut position, _) = Self::synced(market, user, &avatar)?;
+        let (mut position, market_position) = Self::synced(market, user, &avatar)?;
         let done = match action {
             UserAction::Supply => {
                 T::Lending::supply(user, market, &avatar, amount)?;
@@ -367,6 +367,10 @@ impl<T: Config> Pallet<T> {
                 amount
             }
             UserAction::Repay => {
+                // What the repayment takes (at most the whole `debt_backstop`), checked before
+                // any transfer: the providers are paid first, from the user.
+                let due = amount.min(debt_backstop::<T>(&market_position, &position)?);
+                Self::ensure_can_pay(user, info.loan_asset, due)?;
                 Self::repay_cushion_first(market, user, &avatar, &mut position, amount)?
             }
             UserAction::Withdraw => {

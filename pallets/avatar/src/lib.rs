@@ -467,6 +467,9 @@ pub mod pallet {
         NoPosition,
         /// The caller holds less of the asset than the action needs.
         InsufficientBalance,
+        /// The member's committed liquidity left is below what the top-up or liquidation
+        /// needs from it (checked before any transfer).
+        InsufficientCommitment,
         /// The liquidation is too small: the collateral it pays is below the collateral
         /// asset's minimum balance.
         DustAmount,

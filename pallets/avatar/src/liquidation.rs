@@ -195,7 +195,13 @@ impl<T: Config> Pallet<T> {
             return Ok(());
         }
         match liquidator {
-            Liquidator::Member(member) => T::Members::draw_commitment(member, amount, to),
+            Liquidator::Member(member) => {
+                ensure!(
+                    T::Members::available_commitment(member) >= amount,
+                    Error::<T>::InsufficientCommitment
+                );
+                T::Members::draw_commitment(member, amount, to)
+            }
             Liquidator::Pool { .. } => T::Pool::draw_stable(amount, to),
             Liquidator::Anyone(who) => {
                 let stable = info_stable::<T>();

@@ -4,6 +4,7 @@
 pub mod mock;
 
 mod avatar;
+mod bad_inputs;
 mod cushion;
 mod life;
 mod liquidate;
