@@ -2,6 +2,7 @@
 //! pool invariants (`Pallet::do_try_state`) afterwards.
 
 mod assignment;
+mod bad_inputs;
 mod curve;
 mod deposit;
 mod franchise;
