@@ -97,6 +97,9 @@ impl<T: Config> Pallet<T> {
             .ok_or(Error::<T>::SeizeExceedsCollateral)?;
 
         let (repaid_shares, repaid_assets) = Self::repayment_for(&market, price, seized)?;
+        // The liquidator's payment is checked before any transfer, so a liquidator that
+        // cannot pay gets this pallet's error, not the asset pallet's.
+        Self::ensure_can_pay(liquidator, market.loan_asset, repaid_assets)?;
         position.borrow_shares = position
             .borrow_shares
             .checked_sub(repaid_shares)

@@ -427,11 +427,12 @@ fn a_market_that_charges_other_than_it_quoted_is_refused() {
             Avatar::liquidate(RuntimeOrigin::signed(MEMBER_1), MARKET, ALICE, 100 * UNIT),
             Error::<Test>::MarketMismatch
         );
-        // A quote one unit low: the market cannot take its charge from the avatar.
+        // A quote one unit low: the market cannot take its charge from the avatar (and says
+        // so before any transfer).
         QUOTE_SKEW.with(|s| *s.borrow_mut() = -1);
         assert_noop!(
             Avatar::liquidate(RuntimeOrigin::signed(MEMBER_1), MARKET, ALICE, 100 * UNIT),
-            sp_runtime::TokenError::FundsUnavailable
+            pallet_lending::Error::<Test>::InsufficientBalance
         );
         QUOTE_SKEW.with(|s| *s.borrow_mut() = 0);
         assert_ok!(Avatar::liquidate(

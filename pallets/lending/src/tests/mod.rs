@@ -4,6 +4,7 @@
 pub mod mock;
 
 mod amounts;
+mod bad_inputs;
 mod borrow;
 mod decimals;
 mod index;
