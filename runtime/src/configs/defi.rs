@@ -151,6 +151,12 @@ pub mod benchmark_helpers {
                 <Assets as Create<AccountId>>::create(id, admin(), true, 1)
                     .expect("benchmark asset can be created");
             }
+            // Prices scale by the decimals pallet-lending recorded for an asset; a benchmark
+            // asset the pool holds without a market of its own is recorded here, as a
+            // market's creation would.
+            if pallet_lending::AssetDecimals::<Runtime>::get(id).is_none() {
+                pallet_lending::AssetDecimals::<Runtime>::insert(id, Assets::decimals(id));
+            }
         }
 
         /// Feeds USD prices so that [`OraclePrices`] reports `price` for `base` in `quote`.
