@@ -85,10 +85,14 @@ fn bidders_win_seats_pay_the_jar_and_an_avatar_user_claims_the_income() {
             claimable > usd(40) - 1_000_000 && claimable <= usd(40),
             "{claimable}"
         );
+        // The vault keeps the minimum balance (10^6: reaped, its rounding dust would vanish
+        // from the supply); the part held back stays claimable.
         let before = Assets::balance(USD, &user);
         assert_ok!(Backstop::claim(RuntimeOrigin::signed(user.clone())));
-        assert_eq!(Assets::balance(USD, &user), before + claimable);
-        assert_eq!(Backstop::claimable(&user), 0);
+        let paid = Assets::balance(USD, &user) - before;
+        assert!(paid > claimable - 1_000_000 && paid <= claimable, "{paid}");
+        assert_eq!(Backstop::claimable(&user), claimable - paid);
+        assert!(Assets::balance(USD, &Backstop::vault_account()) >= 1_000_000);
     });
 }
 

@@ -18,6 +18,12 @@
 //! - `fuzz_long_campaign` (`#[ignore]`, `scripts/fuzz N`): `FUZZ_OPS` operations in total,
 //!   `FUZZ_SEED` the first seed (default: time-based, printed), `FUZZ_SEQ` operations per
 //!   sequence (default 2 000: each sequence starts from genesis).
+//!
+//! Balances sum to the supply (strict again): the three leaks it found (a pallet account
+//! reaped with dust: swap, jar claim, last pool withdrawal) are fixed in pallet-backstop.
+//! Last campaign (FUZZ_SEED=1, FUZZ_SEQ=2000): seeds 1..=329, 658 000 operations, no
+//! violation; seed 330 fails `the pool can liquidate what it may` on a one-unit-BTC avatar
+//! position (DustAmount / LiquidationAtALoss): an open finding, not yet triaged.
 
 mod common;
 
@@ -1116,18 +1122,10 @@ mod invariants {
                     .map(|(_, a)| a.balance)
                     .sum();
             if sum != details.supply {
-                // REPORT-ONLY unless FUZZ_STRICT=1: a pallet account's Expendable transfer
-                // that leaves it below the asset's minimum balance loses the dust without
-                // lowering the supply (seed 35: a jar claim, 1 USD unit; seed 1006: pool
-                // collateral after a donation). Found by this harness; reported, not fixed.
-                if std::env::var("FUZZ_STRICT").is_err() {
-                    report(
-                        r,
-                        "asset balances sum to supply",
-                        format!("asset {id}: Σ {sum} ≠ supply {}", details.supply),
-                    );
-                    continue;
-                }
+                // A pallet account left below the asset's minimum balance is reaped by
+                // pallet-assets and its remainder vanishes without lowering the supply (found
+                // here: seed 1006 a swap after donated dust, seed 35 a jar claim, seed 179 the
+                // last pool withdrawal); the pallets now keep the minimum balance instead.
                 return fail(
                     "asset balances sum to supply",
                     format!("asset {id}: Σ {sum} ≠ supply {}", details.supply),

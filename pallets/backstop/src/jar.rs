@@ -133,16 +133,17 @@ impl<T: Config> Pallet<T> {
         Self::accrue_jar();
         let clock = Self::score_clock();
         Self::settle_user(&mut score, &clock, true);
-        let amount = score.accrued;
+        // The vault keeps the minimum balance rather than be reaped with dust; the part held
+        // back stays accrued, claimable once the vault holds more.
+        let stable = T::StableAsset::get();
+        let vault = Self::vault_account();
+        let amount = Self::payable_without_dust(stable, &vault, score.accrued);
         ensure!(!amount.is_zero(), Error::<T>::NothingToClaim);
-        T::Assets::transfer(
-            T::StableAsset::get(),
-            &Self::vault_account(),
-            who,
-            amount,
-            Preservation::Expendable,
-        )?;
-        score.accrued = 0;
+        T::Assets::transfer(stable, &vault, who, amount, Preservation::Expendable)?;
+        score.accrued = score
+            .accrued
+            .checked_sub(amount)
+            .ok_or(Error::<T>::Overflow)?;
         UserScores::<T>::insert(who, score);
         Self::deposit_event(Event::Claimed {
             who: who.clone(),

@@ -647,7 +647,7 @@ pub mod pallet {
         CommitmentExhausted,
         /// No deferred payout to withdraw.
         NoRefund,
-        /// No reward to claim.
+        /// No reward to claim (or none the vault can pay and keep its minimum balance).
         NothingToClaim,
         /// `epoch_length` outside 10 ..= 5 256 000 blocks.
         EpochLengthOutOfBounds,

@@ -168,6 +168,9 @@ impl<T: Config> Pallet<T> {
         // The stable part: idle now, lent recalled now, lent the market cannot pay (a claim).
         let idle_out = mul_div(StableReserve::<T>::get(), shares, total, Rounding::Down)
             .ok_or(Error::<T>::Overflow)?;
+        // The pool's account keeps the minimum balance rather than be reaped with the locked
+        // shares' dust (the recalled stable arrives and leaves again: it changes nothing).
+        let idle_out = Self::payable_without_dust(stable, &Self::account_id(), idle_out);
         let lent_out = mul_div(LentShares::<T>::get(), shares, total, Rounding::Down)
             .ok_or(Error::<T>::Overflow)?;
         let lent = Self::lent_part(lent_out)?;
@@ -272,8 +275,9 @@ impl<T: Config> Pallet<T> {
     }
 
     /// What a swap of up to `stable_in` against `asset` charges and pays: `stable_in` and its
-    /// quote, or, when the quote is clamped at the pool's whole holding, only the curve's price
-    /// of that holding ([`curve::input_for`]) with the fee on it.
+    /// quote, or, when the quote is clamped at the pool's whole holding (or short of it, so the
+    /// pool's account keeps the minimum balance), only the curve's price of what it pays
+    /// ([`curve::input_for`]) with the fee on it.
     pub fn charge_swap(
         asset: AssetId,
         stable_in: Balance,
@@ -283,13 +287,18 @@ impl<T: Config> Pallet<T> {
             .get(&asset)
             .copied()
             .ok_or(Error::<T>::UnknownCollateral)?;
-        if quote.out < held {
+        // The pool's account pays at most its booked holding, and never so much that it is
+        // left with a remainder below the minimum balance (pallet-assets would reap the
+        // account and the remainder with it, e.g. donated dust).
+        let out = Self::payable_without_dust(asset, &Self::account_id(), quote.out.min(held));
+        if out == quote.out && quote.out < held {
             return Ok((stable_in, quote));
         }
+        ensure!(!out.is_zero(), Error::<T>::SwapTooSmall);
         let price = Self::fresh_price(asset)?;
         let params = Params::<T>::get();
         let charged = curve::input_for(
-            held,
+            out,
             Self::total_stable()?,
             held,
             price.into_inner(),
@@ -305,7 +314,26 @@ impl<T: Config> Pallet<T> {
             Rounding::Down,
         )
         .ok_or(Error::<T>::Overflow)?;
-        Ok((charged, curve::Quote { out: held, fee }))
+        Ok((charged, curve::Quote { out, fee }))
+    }
+
+    /// What `from` (a pallet account) may pay of `amount` of `asset`: all of it when that
+    /// leaves nothing or at least the asset's minimum balance, else what leaves exactly the
+    /// minimum balance. pallet-assets reaps an account left below its minimum balance and the
+    /// remainder vanishes without lowering the supply; the dust stays with the pallet instead.
+    /// (An `amount` above the balance is returned as is: the transfer names that problem.)
+    pub(crate) fn payable_without_dust(
+        asset: AssetId,
+        from: &T::AccountId,
+        amount: Balance,
+    ) -> Balance {
+        let balance = T::Assets::balance(asset, from);
+        match balance.checked_sub(amount) {
+            Some(rest) if !rest.is_zero() && rest < T::Assets::minimum_balance(asset) => {
+                balance.saturating_sub(T::Assets::minimum_balance(asset))
+            }
+            _ => amount,
+        }
     }
 
     /// `who` pays up to `stable_in` for collateral `asset` at the curve's quote (only the

@@ -544,3 +544,25 @@ pub fn create_pepe_market(usd_per_token: FixedU128) -> MarketId {
     ));
     id
 }
+
+/// Sets `asset`'s minimum balance (the mock's assets have 1; the dev chain's 10⁶).
+pub fn set_min_balance(asset: backstop_primitives::AssetId, min: u128) {
+    pallet_assets::Asset::<Test>::mutate(asset, |details| {
+        if let Some(details) = details {
+            details.min_balance = min;
+        }
+    });
+}
+
+/// Nothing destroyed: the accounts' balances of `asset` sum to its supply.
+pub fn assert_balances_sum_to_supply(asset: backstop_primitives::AssetId) {
+    let sum: u128 = pallet_assets::Account::<Test>::iter_prefix(asset)
+        .map(|(_, a)| a.balance)
+        .sum();
+    let supply = pallet_assets::Asset::<Test>::get(asset).map(|d| d.supply);
+    assert_eq!(
+        Some(sum),
+        supply,
+        "asset {asset}: balances sum to the supply"
+    );
+}

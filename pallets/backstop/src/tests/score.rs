@@ -106,6 +106,39 @@ fn the_jar_streams_an_epochs_income_over_the_next_by_weighted_balance() {
     });
 }
 
+/// Fuzz finding (runtime/tests/fuzz.rs, seed 35): a claim that left the vault account a
+/// remainder below the minimum balance reaped the vault: the remainder vanished from every
+/// account while the supply stayed. The vault now keeps the minimum balance; the part of the
+/// reward it holds back stays claimable.
+#[test]
+fn a_claim_does_not_reap_the_vault_with_dust() {
+    ExtBuilder::default().build_and_execute(|| {
+        set_min_balance(USD, 1_000);
+        set_balance(ALICE, ETH_MARKET, Side::Debt, 1_000);
+        income(1_000 * UNIT);
+        run_to_block(200);
+        assert_eq!(Backstop::claimable(&ALICE), 1_000 * UNIT);
+        // One unit more in the vault than its books (a donation, or rounding dust).
+        assert_ok!(<Assets as frame_support::traits::fungibles::Mutate<
+            AccountId,
+        >>::transfer(
+            USD,
+            &CHARLIE,
+            &Backstop::vault_account(),
+            1,
+            frame_support::traits::tokens::Preservation::Expendable
+        ));
+        assert_eq!(claim(ALICE), 1_000 * UNIT + 1 - 1_000);
+        assert_balances_sum_to_supply(USD);
+        assert_eq!(balance(USD, Backstop::vault_account()), 1_000);
+        assert_eq!(Backstop::claimable(&ALICE), 999);
+        // The rest is paid once the vault holds enough.
+        income(UNIT);
+        assert_eq!(claim(ALICE), 999);
+        assert_balances_sum_to_supply(USD);
+    });
+}
+
 #[test]
 fn income_nobody_could_earn_is_streamed_again_next_epoch() {
     ExtBuilder::default().build_and_execute(|| {

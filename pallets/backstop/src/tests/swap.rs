@@ -108,6 +108,43 @@ fn buying_the_whole_inventory_empties_the_asset() {
     });
 }
 
+/// Fuzz finding (runtime/tests/fuzz.rs, seed 1006): ETH dust donated to the pool account and
+/// a swap buying the whole booked holding. The pool's account was left below the minimum
+/// balance and reaped: the dust vanished from every account while the supply stayed.
+#[test]
+fn a_swap_does_not_reap_the_pool_account_with_donated_dust() {
+    ExtBuilder::default().build_and_execute(|| {
+        pool_holds_eth();
+        set_min_balance(ETH, 1_000);
+        assert_ok!(<Assets as frame_support::traits::fungibles::Mutate<
+            AccountId,
+        >>::transfer(
+            ETH,
+            &CHARLIE,
+            &pool(),
+            400,
+            frame_support::traits::tokens::Preservation::Expendable
+        ));
+        let (charlie_usd, charlie_eth) = (balance(USD, CHARLIE), balance(ETH, CHARLIE));
+        assert_ok!(Backstop::swap(
+            RuntimeOrigin::signed(CHARLIE),
+            ETH,
+            20_000 * UNIT,
+            0
+        ));
+        assert_balances_sum_to_supply(ETH);
+        // The pool keeps the minimum balance: 400 donated and 600 of its booked holding.
+        assert_eq!(balance(ETH, pool()), 1_000);
+        assert_eq!(Collaterals::<Test>::get().get(&ETH).copied(), Some(600));
+        assert_eq!(balance(ETH, CHARLIE), charlie_eth + POOL_ETH - 600);
+        // Charged the curve's price of what it bought: within the offer, and at least its
+        // oracle value less the maximum discount (4 %).
+        let paid = charlie_usd - balance(USD, CHARLIE);
+        assert!(paid < 20_000 * UNIT);
+        assert!(paid >= (POOL_ETH - 600) * 1_800 * 96 / 100, "paid {paid}");
+    });
+}
+
 #[test]
 fn swap_errors_change_nothing() {
     ExtBuilder::default().build_and_execute(|| {

@@ -56,6 +56,25 @@ fn the_last_depositor_leaves_the_locked_minimum_behind() {
     });
 }
 
+/// Fuzz finding (runtime/tests/fuzz.rs, seed 179): the last depositor's withdrawal left the
+/// pool's account only the locked shares' stable, below the minimum balance: the account was
+/// reaped and that stable vanished while the supply stayed. The pool keeps the minimum
+/// balance instead (the depositor gets that much less, in the pool's favour).
+#[test]
+fn the_last_withdrawal_does_not_reap_the_pool_account() {
+    ExtBuilder::default().build_and_execute(|| {
+        set_min_balance(USD, 2_000);
+        deposit(ALICE, 1_000 * UNIT);
+        let shares = Backstop::shares_of(&ALICE);
+        assert_ok!(Backstop::withdraw(RuntimeOrigin::signed(ALICE), shares));
+        assert_balances_sum_to_supply(USD);
+        assert_eq!(balance(USD, ALICE), INITIAL - 2_000);
+        assert_eq!(balance(USD, pool()), 2_000);
+        assert_eq!(StableReserve::<Test>::get(), 2_000);
+        assert_eq!(TotalShares::<Test>::get(), MINIMUM_SHARES);
+    });
+}
+
 #[test]
 fn withdrawal_errors_change_nothing() {
     ExtBuilder::default().build_and_execute(|| {
