@@ -522,10 +522,12 @@ pub trait ScoreHook<AccountId> {
     /// `user`'s `side` balance in `market` is now `new_balance`, changed through the avatar.
     fn on_balance_changed(user: &AccountId, market: MarketId, side: Side, new_balance: Balance);
 
-    /// A sync found `user`'s `side` balance in `market` changed outside the avatar: it is
-    /// `actual` now. If `actual` is below the recorded balance, the difference stops earning
-    /// from the last sync and the user loses the reward accrued on it since the epoch's start
-    /// (slashing); a rise counts from now on, like any change.
+    /// A sync found `user`'s `side` balance in `market` changed outside the avatar (someone
+    /// repaid its debt or supplied for it directly in the market): it is `actual` now. In
+    /// either direction the changed part is slashed: it does not earn since the last sync and
+    /// the user loses what it earned since the epoch's start, bounded by the value of the
+    /// change (so outside help cannot farm the jar). A rise counts only from the next change
+    /// made through the avatar.
     fn on_outside_change(user: &AccountId, market: MarketId, side: Side, actual: Balance);
 }
 
