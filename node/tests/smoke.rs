@@ -345,7 +345,10 @@ fn a_node_killed_mid_stream_restarts_consistent_and_continues() {
     // state agrees with the transfers it includes.
     let node = Node::start(&base, &["--block-time", "500"]);
     let (best, best_hash) = node.best();
-    assert!(best >= seen_number, "best {best} < {seen_number} seen before the kill");
+    assert!(
+        best >= seen_number,
+        "best {best} < {seen_number} seen before the kill"
+    );
     let at_seen = hash_of(&node.rpc("chain_getBlockHash", json!([seen_number])));
     assert_eq!(at_seen, seen_hash);
     let used = node.account(&alice, best_hash).nonce;
