@@ -450,17 +450,16 @@ fn a_user_opens_and_uses_an_avatar_with_plain_extrinsics() {
 
     // Eve closes out as the README says: `repay_all` settles the debt to the last unit of
     // interest (whatever blocks passed since she read it), then `leave` closes the avatar.
-    let mut nonce = 3;
-    for call in [
+    let close = [
         pallet_avatar::Call::repay_all {
             market: ETH_USD_MARKET,
         },
         pallet_avatar::Call::leave {},
-    ] {
+    ];
+    for (nonce, call) in (3u32..).zip(close) {
         let (now, _) = node.best();
         let xt = signed(eve, avatar_call(call), nonce, genesis);
         blocks.push(node.submit_and_wait(&xt, now));
-        nonce += 1;
     }
     let at = *blocks.last().expect("the leave block");
     assert!(node

@@ -656,7 +656,7 @@ impl Runner {
             }
             Kind::LLiquidate => {
                 // A plain borrower, or (attacker) an avatar around the avatar pallet.
-                let borrower = if sel % 4 == 0 {
+                let borrower = if sel.is_multiple_of(4) {
                     avatar(&other)
                 } else {
                     other.clone()
@@ -714,7 +714,7 @@ impl Runner {
                 )
             }
             Kind::PLiquidate => {
-                let borrower = if sel % 4 == 0 {
+                let borrower = if sel.is_multiple_of(4) {
                     avatar(&other)
                 } else {
                     other.clone()
@@ -826,7 +826,7 @@ impl Runner {
             ),
             Kind::ARepayAll => (me.clone(), RuntimeCall::Avatar(A::repay_all { market })),
             Kind::DexSwap => {
-                let usd_in = sel % 2 == 0;
+                let usd_in = sel.is_multiple_of(2);
                 let (from, to, reference) = if usd_in {
                     (USD, ETH, whole(18) * 100_000)
                 } else {
@@ -893,6 +893,8 @@ impl Runner {
 }
 
 /// Runs `ops` from genesis: `Ok(stats)` or the first failure (a panic included).
+// The failure carries its sequence statistics for the report; a test helper, not hot code.
+#[allow(clippy::result_large_err)]
 fn run_sequence(ops: &[Op]) -> Result<Stats, (Failure, Stats)> {
     let current = std::cell::Cell::new(0usize);
     let outcome = catch_unwind(AssertUnwindSafe(|| {
@@ -1298,7 +1300,7 @@ mod invariants {
             .sum();
         // What the vault surely owes: bids, commitments, refunds and the jar's income.
         let firm = held + committed + refunds + jar.income;
-        let vault = Assets::balance(USD, &Backstop::vault_account());
+        let vault = Assets::balance(USD, Backstop::vault_account());
         if vault < firm {
             return fail(
                 "jar: the vault covers what it owes",
