@@ -511,36 +511,21 @@ impl<T: Config> Pallet<T> {
             value_at(collateral, terms.price, Rounding::Down).ok_or(Error::<T>::Overflow)?;
         let covered = mul_div(value, FixedU128::DIV, info.lif.into_inner(), Rounding::Down)
             .ok_or(Error::<T>::Overflow)?;
-        if covered < debt_market && T::Lending::is_liquidatable(market, avatar)? {
-            let repaid = T::Lending::liquidation_repayment(market, collateral)?;
-            if repaid < debt_market {
-                let to_jar = Self::jar_part(terms, collateral, repaid)?;
-                let cost = repaid.checked_add(to_jar).ok_or(Error::<T>::Overflow)?;
-                Self::fund(liquidator, cost, avatar)?;
-                Self::pay_out(
-                    market,
-                    avatar,
-                    alloc::vec![
-                        (to_jar, Payout::Jar),
-                        (repaid, Payout::MarketLiquidation(collateral)),
-                    ],
-                )?;
-                T::Assets::transfer(
-                    info.collateral_asset,
-                    avatar,
-                    receiver,
-                    collateral,
-                    Preservation::Expendable,
-                )?;
-                let outcome = Outcome {
-                    amount: repaid,
-                    repaid,
-                    seized: collateral,
-                    to_jar,
-                    cost,
-                };
-                return Ok((outcome, 0, Vec::new()));
-            }
+        // The market's own liquidation of all the collateral, for what it charges.
+        if covered < debt_market
+            && T::Lending::is_liquidatable(market, avatar)?
+            && T::Lending::liquidation_repayment(market, collateral)? < debt_market
+        {
+            let outcome = Self::liquidate_in_market(
+                liquidator,
+                market,
+                info,
+                avatar,
+                debt_market,
+                collateral,
+                terms,
+            )?;
+            return Ok((outcome, 0, Vec::new()));
         }
         let total_cushion = position.total_cushion();
         let recovery = covered.saturating_sub(debt_market).min(total_cushion);

@@ -193,12 +193,8 @@ impl<T: Config> Pallet<T> {
         for (asset, amount) in collaterals.iter_mut() {
             let out =
                 mul_div(*amount, shares, total, Rounding::Down).ok_or(Error::<T>::Overflow)?;
-            // The pool's account keeps at least the asset's minimum balance (the locked
-            // shares' dust would otherwise be reaped with it): the depositor gets at most a
-            // minimum balance less, in the pool's favour.
-            let keep = T::Assets::minimum_balance(*asset);
-            let held = T::Assets::balance(*asset, &Self::account_id());
-            let out = out.min(held.saturating_sub(keep));
+            // The locked shares' dust is never reaped with the pool's account.
+            let out = Self::payable_without_dust(*asset, &Self::account_id(), out);
             if !out.is_zero() && Self::can_pay_out(*asset, who, out) {
                 *amount = amount.checked_sub(out).ok_or(Error::<T>::Overflow)?;
                 paid.push((*asset, out));
