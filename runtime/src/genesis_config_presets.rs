@@ -3,20 +3,30 @@
 //! balances, oracle feeders and prices (USD 1, ETH 3000, BTC 60000 USD), a USD/ETH pool on the
 //! DEX with liquidity at the oracle price, the lending markets ETH/USD (lltv 77%) and
 //! BTC/USD (lltv 86%), and the backstop pool with its default parameters and a franchise
-//! with 10-minute epochs.
+//! with 10-minute epochs; `sudo` (Alice) and referenda tracks that decide in a few blocks.
+//!
+//! `production` is the shape of a real chain's genesis: no `sudo` key (parameters change
+//! only by referendum on the `backstop_params` track, pauses by the `backstop_emergency`
+//! track), the production track periods (days, see `configs::governance::tracks`), weekly
+//! franchise epochs, three oracle feeders, the assets and markets without any balances or
+//! DEX liquidity, and the assets administered by no key. Its accounts (the well-known dev
+//! keys as the initial native holders and feeders) are placeholders a launch replaces.
 
 use crate::{
     AccountId, AssetConversionConfig, AssetId, AssetsConfig, BackstopConfig, Balance,
-    BalancesConfig, LendingConfig, OracleFeedersConfig, OracleGenesisConfig, RuntimeGenesisConfig,
-    SudoConfig, UNIT,
+    BalancesConfig, LendingConfig, OracleFeedersConfig, OracleGenesisConfig, OriginsConfig,
+    RuntimeGenesisConfig, SudoConfig, UNIT,
 };
 use alloc::{vec, vec::Vec};
-use frame_support::{build_struct_json_patch, traits::fungible::NativeOrWithId};
+use frame_support::{build_struct_json_patch, traits::fungible::NativeOrWithId, PalletId};
 use pallet_lending::JumpRateModel;
 use serde_json::Value;
 use sp_genesis_builder::{PresetId, DEV_RUNTIME_PRESET};
 use sp_keyring::Sr25519Keyring;
-use sp_runtime::{FixedU128, Perbill};
+use sp_runtime::{traits::AccountIdConversion, FixedU128, Perbill};
+
+/// The name of the production-style preset.
+pub const PRODUCTION_RUNTIME_PRESET: &str = "production";
 
 /// The stable asset: US dollars, 18 decimals.
 pub const USD: AssetId = 1;
@@ -229,6 +239,68 @@ pub fn development_config_genesis() -> Value {
             params: pallet_backstop::PoolParams::default(),
             franchise: dev_franchise_params(),
         },
+        origins: OriginsConfig {
+            development_tracks: true,
+        },
+    })
+}
+
+/// The `production` preset as a JSON patch over the default genesis config: no `sudo` key,
+/// production track periods, the pallets' default (production) parameters.
+pub fn production_config_genesis() -> Value {
+    // Keyless: no one can mint or manage the assets outside governance's force calls.
+    let asset_admin: AccountId = PalletId(*b"bs/asset").into_account_truncating();
+    let assets = DEV_ASSETS
+        .iter()
+        .map(|(id, _, _, _, min)| (*id, asset_admin.clone(), true, *min))
+        .collect::<Vec<_>>();
+    let metadata = DEV_ASSETS
+        .iter()
+        .map(|(id, name, symbol, decimals, _)| {
+            (
+                *id,
+                name.as_bytes().to_vec(),
+                symbol.as_bytes().to_vec(),
+                *decimals,
+            )
+        })
+        .collect::<Vec<_>>();
+
+    build_struct_json_patch!(RuntimeGenesisConfig {
+        balances: BalancesConfig {
+            balances: Sr25519Keyring::iter()
+                .map(|k| (k.to_account_id(), DEV_NATIVE_ENDOWMENT))
+                .collect(),
+        },
+        assets: AssetsConfig {
+            assets,
+            metadata,
+            next_asset_id: Some(DEV_ASSETS.len() as AssetId + 1),
+        },
+        oracle_feeders: OracleFeedersConfig {
+            members: dev_oracle_feeders()
+                .try_into()
+                .expect("3 feeders fit MaxMembers (16)"),
+        },
+        oracle_genesis: OracleGenesisConfig {
+            prices: DEV_PRICES
+                .iter()
+                .map(|(asset, usd)| (*asset, FixedU128::from_u32(*usd)))
+                .collect(),
+        },
+        lending: LendingConfig {
+            markets: dev_markets()
+                .into_iter()
+                .map(|(loan, collateral, lltv)| (loan, collateral, lltv, dev_rate_model()))
+                .collect(),
+        },
+        backstop: BackstopConfig {
+            params: pallet_backstop::PoolParams::default(),
+            franchise: pallet_backstop::FranchiseParams::default(),
+        },
+        origins: OriginsConfig {
+            development_tracks: false,
+        },
     })
 }
 
@@ -236,6 +308,7 @@ pub fn development_config_genesis() -> Value {
 pub fn get_preset(id: &PresetId) -> Option<Vec<u8>> {
     let patch = match id.as_ref() {
         DEV_RUNTIME_PRESET => development_config_genesis(),
+        PRODUCTION_RUNTIME_PRESET => production_config_genesis(),
         _ => return None,
     };
     // Genesis-build assertion: a preset other than `development` needs two oracle feeders.
@@ -252,5 +325,8 @@ pub fn get_preset(id: &PresetId) -> Option<Vec<u8>> {
 
 /// The presets this runtime offers.
 pub fn preset_names() -> Vec<PresetId> {
-    vec![PresetId::from(DEV_RUNTIME_PRESET)]
+    vec![
+        PresetId::from(DEV_RUNTIME_PRESET),
+        PresetId::from(PRODUCTION_RUNTIME_PRESET),
+    ]
 }

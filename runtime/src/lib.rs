@@ -218,6 +218,20 @@ mod runtime {
     // EVM.
     #[runtime::pallet_index(30)]
     pub type Revive = pallet_revive;
+
+    // Governance: referenda on Backstop's tracks, and the emergency pause.
+    #[runtime::pallet_index(40)]
+    pub type Scheduler = pallet_scheduler;
+    #[runtime::pallet_index(41)]
+    pub type Preimage = pallet_preimage;
+    #[runtime::pallet_index(42)]
+    pub type Referenda = pallet_referenda;
+    #[runtime::pallet_index(43)]
+    pub type ConvictionVoting = pallet_conviction_voting;
+    #[runtime::pallet_index(44)]
+    pub type Origins = configs::governance::origins;
+    #[runtime::pallet_index(45)]
+    pub type TxPause = pallet_tx_pause;
 }
 
 /// Maximum weight of a block: 2 s of compute (the dev chain's blocks are produced on demand

@@ -12,7 +12,6 @@ use frame_support::{
     traits::{ConstU128, ConstU32},
     PalletId,
 };
-use frame_system::EnsureRoot;
 use sp_runtime::traits::AccountIdConversion;
 
 /// Oldest oracle price the lending market accepts: 1 hour, in milliseconds.
@@ -27,7 +26,7 @@ impl pallet_lending::Config for Runtime {
     type Assets = Assets;
     type Oracle = OraclePrices;
     type Time = Timestamp;
-    type GovernanceOrigin = EnsureRoot<AccountId>;
+    type GovernanceOrigin = super::governance::ParamsOrigin;
     type OnBadDebt = ();
     // Avatar positions are reserved for the backstop during its priority window.
     type LiquidationPermission = crate::Avatar;
@@ -57,7 +56,7 @@ impl pallet_backstop::Config for Runtime {
     type Oracle = OraclePrices;
     type Lending = Lending;
     type Time = Timestamp;
-    type GovernanceOrigin = EnsureRoot<AccountId>;
+    type GovernanceOrigin = super::governance::ParamsOrigin;
     type StableAsset = StableAsset;
     type YieldMarket = YieldMarket;
     type FeeAccount = SwapFeeAccount;
@@ -101,7 +100,7 @@ impl pallet_avatar::Config for Runtime {
     type Pool = crate::Backstop;
     type Assets = Assets;
     type StableAsset = StableAsset;
-    type GovernanceOrigin = EnsureRoot<AccountId>;
+    type GovernanceOrigin = super::governance::ParamsOrigin;
     type DefaultParams = AvatarDefaultParams;
     type ParamsDelay = AvatarParamsDelay;
     type MaxPriceAge = LendingMaxPriceAge;

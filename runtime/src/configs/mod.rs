@@ -1,9 +1,11 @@
 //! Pallet configurations, one file per group: the system pallets here, then [`assets`]
-//! (tokens, oracle, DEX), [`defi`] (lending market and backstop pool), [`prices`] (the pallets' price source), [`revive`] (EVM) and
-//! [`offchain`] (transactions built by offchain workers).
+//! (tokens, oracle, DEX), [`defi`] (lending market and backstop pool), [`prices`] (the pallets' price source), [`revive`] (EVM),
+//! [`offchain`] (transactions built by offchain workers) and [`governance`] (referenda on
+//! Backstop's tracks, the emergency pause).
 
 pub mod assets;
 pub mod defi;
+pub mod governance;
 pub mod offchain;
 pub mod prices;
 pub mod revive;
@@ -71,6 +73,8 @@ impl frame_system::Config for Runtime {
     type Version = Version;
     type AccountData = pallet_balances::AccountData<Balance>;
     type SS58Prefix = SS58Prefix;
+    // Calls paused by the emergency track (pallet-tx-pause) are refused to every origin but root.
+    type BaseCallFilter = crate::TxPause;
     type MaxConsumers = ConstU32<16>;
     // Accounts that receive native funds get an EVM address mapping automatically.
     type OnNewAccount = pallet_revive::AutoMapper<Runtime>;
