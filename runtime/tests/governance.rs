@@ -339,7 +339,7 @@ fn pool_holds_eth() {
         account(Charlie),
         eth(4)
     ));
-    assert_eq!(Assets::balance(ETH, &Backstop::account_id()), eth(4));
+    assert_eq!(Assets::balance(ETH, Backstop::account_id()), eth(4));
 }
 
 #[test]
@@ -552,7 +552,7 @@ fn withdrawals_and_repayments_work_while_everything_pausable_is_paused() {
         }
         assert_eq!(Backstop::shares_of(&account(Dave)), 0);
         assert_eq!(
-            Assets::balance(ETH, &Avatar::avatar_account(account(Eve))),
+            Assets::balance(ETH, Avatar::avatar_account(account(Eve))),
             0
         );
     });
