@@ -521,7 +521,7 @@ fn the_backstop_pool_through_the_precompile() {
         )
         .ok();
         assert_eq!(position(&borrower).collateral, eth(6));
-        let pool_eth = Assets::balance(ETH, &Backstop::account_id());
+        let pool_eth = Assets::balance(ETH, Backstop::account_id());
         assert!(pool_eth > 0 && pool_eth <= eth(4));
         // The caller's fee, if any, went to the keeper contract (not to its caller).
         assert_eq!(Assets::balance(ETH, &keeper_account), eth(4) - pool_eth);
@@ -801,7 +801,7 @@ fn avatars_through_the_precompile() {
         .ok();
         // The pool took over the whole debt: nothing is left to repay.
         assert_eq!(Avatar::debt_backstop(ETH_USD_MARKET, &user).unwrap(), 0);
-        assert!(Assets::balance(ETH, &Backstop::account_id()) > 0);
+        assert!(Assets::balance(ETH, Backstop::account_id()) > 0);
         assert_reverts(
             &user,
             AVATAR,
