@@ -79,6 +79,35 @@ impl OraclePrice {
     }
 }
 
+/// Why a price cannot be used (see [`fresh_price`]).
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum PriceRefusal {
+    /// The oracle has no price for the pair, or a zero one.
+    Missing,
+    /// The price is older than the consumer accepts.
+    Stale,
+}
+
+/// The one freshness rule every pallet applies to an oracle price: the price of one smallest
+/// unit of `base` in smallest units of `quote` from `O`, if it is known, non-zero and at most
+/// `max_age` milliseconds old at `now` (Unix ms). Each pallet maps the refusal to its own
+/// error.
+pub fn fresh_price<O: PriceOracle<AssetId>>(
+    base: AssetId,
+    quote: AssetId,
+    now: Moment,
+    max_age: Moment,
+) -> Result<FixedU128, PriceRefusal> {
+    let found = O::price(base, quote).ok_or(PriceRefusal::Missing)?;
+    if found.price.into_inner() == 0 {
+        return Err(PriceRefusal::Missing);
+    }
+    if !found.is_fresh(now, max_age) {
+        return Err(PriceRefusal::Stale);
+    }
+    Ok(found.price)
+}
+
 /// Source of asset prices for the pallets.
 ///
 /// `price(base, quote)` is the value of one smallest unit of `base` in smallest units of
@@ -285,6 +314,22 @@ pub trait LendingMarket<AccountId> {
         seized_collateral: Balance,
     ) -> Result<(Balance, Balance), DispatchError>;
 
+    /// `liquidator` liquidates, in one pass, every position of `borrowers` in `market` that is
+    /// liquidatable now, each in full: it seizes the collateral worth the whole debt times
+    /// the LIF (all the collateral if that is less; the rest of the debt becomes bad debt)
+    /// and repays what the seized collateral is worth divided by the LIF. The market, its
+    /// interest, the price and the threshold are read once for the batch; the liquidator pays
+    /// once for the batch and receives the collateral once. A position that cannot be
+    /// liquidated is skipped with the reason, never failing the batch; the batch stops
+    /// taking positions once their repayments would exceed `budget` (loan units). Fails only
+    /// for batch-wide reasons (unknown market, missing or stale price), changing nothing.
+    fn liquidate_many(
+        liquidator: &AccountId,
+        market: MarketId,
+        borrowers: &[AccountId],
+        budget: Balance,
+    ) -> Result<BatchLiquidation<AccountId>, DispatchError>;
+
     /// What `shares` supply shares of `market` are worth now, in loan-asset units (rounded
     /// down): the amount a withdrawal of those shares pays, liquidity permitting.
     fn supply_shares_value(market: MarketId, shares: Shares) -> Result<Balance, DispatchError>;
@@ -301,6 +346,67 @@ pub trait LendingMarket<AccountId> {
         price: FixedU128,
         max_count: u32,
     ) -> Result<Vec<AccountId>, DispatchError>;
+
+    /// [`Self::liquidatable_positions`] that `liquidator` may liquidate (the market's
+    /// liquidation permission), visiting at most `max_visits` index entries: a bounded walk
+    /// for callers with a weight budget. May return fewer than exist; never a healthy one.
+    fn liquidatable_positions_for(
+        market: MarketId,
+        price: FixedU128,
+        liquidator: &AccountId,
+        max_count: u32,
+        max_visits: u32,
+    ) -> Result<Vec<AccountId>, DispatchError>;
+}
+
+/// Why a batch liquidation left a position alone.
+#[derive(
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Debug,
+    Encode,
+    Decode,
+    codec::DecodeWithMemTracking,
+    MaxEncodedLen,
+    TypeInfo,
+)]
+pub enum SkipReason {
+    /// The position has no debt (never borrowed, repaid, or liquidated already).
+    NoDebt,
+    /// The position is healthy at the oracle price.
+    Healthy,
+    /// The market's liquidation permission reserves the position to someone else (an
+    /// avatar's position, which the pool liquidates through the avatar pallet).
+    NotPermitted,
+    /// Its repayment would take the batch past what the liquidator can pay.
+    OverBudget,
+}
+
+/// What a batch liquidation ([`LendingMarket::liquidate_many`]) did.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct BatchLiquidation<AccountId> {
+    /// The positions liquidated, in batch order, with the loan units repaid and the
+    /// collateral seized for each.
+    pub liquidated: Vec<(AccountId, Balance, Balance)>,
+    /// The positions left alone, in batch order, and why.
+    pub skipped: Vec<(AccountId, SkipReason)>,
+    /// Loan units the liquidator paid for the whole batch.
+    pub repaid: Balance,
+    /// Collateral units the liquidator received for the whole batch.
+    pub seized: Balance,
+}
+
+impl<AccountId> Default for BatchLiquidation<AccountId> {
+    fn default() -> Self {
+        Self {
+            liquidated: Vec::new(),
+            skipped: Vec::new(),
+            repaid: 0,
+            seized: 0,
+        }
+    }
 }
 
 // ------------------------------------------------------------------------------------------
@@ -609,6 +715,32 @@ mod tests {
         assert!(!p.is_fresh(4_001, 3_000));
         // A price from the future is fresh (age zero).
         assert_eq!(p.age(500), 0);
+    }
+
+    struct OneOracle;
+    impl PriceOracle<AssetId> for OneOracle {
+        fn price(base: AssetId, _quote: AssetId) -> Option<OraclePrice> {
+            match base {
+                1 => Some(OraclePrice {
+                    price: FixedU128::from_u32(2),
+                    updated_at: 1_000,
+                }),
+                2 => Some(OraclePrice {
+                    price: FixedU128::zero(),
+                    updated_at: 1_000,
+                }),
+                _ => None,
+            }
+        }
+    }
+
+    #[test]
+    fn the_freshness_rule_refuses_missing_zero_and_stale_prices() {
+        let fresh = |base, now| fresh_price::<OneOracle>(base, 0, now, 500);
+        assert_eq!(fresh(1, 1_500), Ok(FixedU128::from_u32(2)));
+        assert_eq!(fresh(1, 1_501), Err(PriceRefusal::Stale));
+        assert_eq!(fresh(2, 1_000), Err(PriceRefusal::Missing));
+        assert_eq!(fresh(3, 1_000), Err(PriceRefusal::Missing));
     }
 
     #[test]

@@ -11,6 +11,10 @@ frame_benchmarking::define_benchmarks!(
     [pallet_backstop, Backstop]
     [pallet_avatar, Avatar]
     [pallet_timestamp, Timestamp]
+    // Baselines: the chain's own token transfer and DEX swap, measured in the same run as our
+    // pallets so the report compares them as ratios.
+    [pallet_assets, Assets]
+    [pallet_asset_conversion, AssetConversion]
 );
 
 /// Lists the benchmarks of every pallet above.

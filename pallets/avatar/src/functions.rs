@@ -7,7 +7,7 @@
 use crate::{pallet::*, Episode, Mode};
 use backstop_primitives::{
     value_at, AssetId, BackstopMembers, Balance, LendingMarket, MarketId, MarketInfo, PositionInfo,
-    PositionShares, PriceOracle, ScoreHook, Side,
+    PositionShares, ScoreHook, Side,
 };
 use frame_support::{
     ensure,
@@ -99,14 +99,16 @@ impl<T: Config> Pallet<T> {
     /// The oracle price of one collateral unit in loan units: present, non-zero and at most
     /// `MaxPriceAge` old.
     pub(crate) fn collateral_price(info: &MarketInfo) -> Result<FixedU128, DispatchError> {
-        let quote = T::Oracle::price(info.collateral_asset, info.loan_asset)
-            .ok_or(Error::<T>::PriceUnavailable)?;
-        ensure!(!quote.price.is_zero(), Error::<T>::PriceUnavailable);
-        ensure!(
-            quote.is_fresh(Self::now_ms(), T::MaxPriceAge::get()),
-            Error::<T>::PriceStale
-        );
-        Ok(quote.price)
+        backstop_primitives::fresh_price::<T::Oracle>(
+            info.collateral_asset,
+            info.loan_asset,
+            Self::now_ms(),
+            T::MaxPriceAge::get(),
+        )
+        .map_err(|refusal| match refusal {
+            backstop_primitives::PriceRefusal::Missing => Error::<T>::PriceUnavailable.into(),
+            backstop_primitives::PriceRefusal::Stale => Error::<T>::PriceStale.into(),
+        })
     }
 
     /// The ratio of collateral value the backstop lets a position's `debt_backstop` reach

@@ -119,6 +119,7 @@ mod tests;
 pub mod types;
 pub mod weights;
 
+pub use liquidation::Route;
 pub use pallet::*;
 pub use types::*;
 pub use weights::WeightInfo;
@@ -237,6 +238,10 @@ pub mod pallet {
         #[pallet::constant]
         type PalletId: Get<PalletId>;
 
+        /// Most users one [`pool_liquidate_many`](Pallet::pool_liquidate_many) call takes.
+        #[pallet::constant]
+        type MaxLiquidationBatch: Get<u32>;
+
         /// Weights of the calls.
         type WeightInfo: WeightInfo;
 
@@ -353,6 +358,14 @@ pub mod pallet {
             repaid: Balance,
             seized: Balance,
             to_jar: Balance,
+        },
+        /// A pool batch liquidation in `market` left `user`'s position alone: liquidating it
+        /// in full failed with `error` (healthy, priority not over, the pool short of stable,
+        /// ...) and changed nothing.
+        PoolLiquidationSkipped {
+            market: MarketId,
+            user: T::AccountId,
+            error: DispatchError,
         },
         /// A sync found `user`'s position changed outside the avatar, from `recorded` to
         /// `actual`; `liquidation` if collateral was taken (a liquidation in the market).
@@ -586,7 +599,7 @@ pub mod pallet {
 
         /// Liquidate `amount` (loan units) of `user`'s `debt_backstop` in `market` as the
         /// assigned member, paid from the caller's committed liquidity, for collateral at the
-        /// market's LIF.
+        /// market's LIF. Charged for the heavier route; the lighter one is refunded.
         #[pallet::call_index(8)]
         #[pallet::weight(T::WeightInfo::liquidate().max(T::WeightInfo::liquidate_in_market()))]
         pub fn liquidate(
@@ -594,14 +607,19 @@ pub mod pallet {
             market: MarketId,
             user: T::AccountId,
             amount: Balance,
-        ) -> DispatchResult {
+        ) -> DispatchResultWithPostInfo {
             let member = ensure_signed(origin)?;
-            Self::do_liquidate(
+            let route = Self::do_liquidate(
                 liquidation::Liquidator::Member(member),
                 market,
                 &user,
                 amount,
-            )
+            )?;
+            Ok(Some(match route {
+                Route::Split => T::WeightInfo::liquidate(),
+                Route::InMarket => T::WeightInfo::liquidate_in_market(),
+            })
+            .into())
         }
 
         /// Sync `user`'s position in `market` (anyone): report changes made outside the
@@ -641,14 +659,71 @@ pub mod pallet {
             market: MarketId,
             user: T::AccountId,
             amount: Balance,
-        ) -> DispatchResult {
+        ) -> DispatchResultWithPostInfo {
             let keeper = ensure_signed(origin)?;
-            Self::do_liquidate(
+            let route = Self::do_liquidate(
                 liquidation::Liquidator::Pool { keeper },
                 market,
                 &user,
                 amount,
-            )
+            )?;
+            Ok(Some(match route {
+                Route::Split => T::WeightInfo::pool_liquidate(),
+                Route::InMarket => T::WeightInfo::pool_liquidate_in_market(),
+            })
+            .into())
+        }
+
+        /// Have the backstop pool liquidate in full the position of each of `users` in
+        /// `market` whose members' priority is over (anyone may call: the caller is the
+        /// keeper of each). Each position goes through the same path as
+        /// [`pool_liquidate`](Pallet::pool_liquidate) for its whole `debt_backstop`, in its
+        /// own storage layer: one that cannot be liquidated is skipped with
+        /// [`Event::PoolLiquidationSkipped`] and never fails the batch. Charged per user at
+        /// the heavier route; each liquidated position is refunded to the route it took.
+        #[pallet::call_index(14)]
+        #[pallet::weight(
+            T::WeightInfo::pool_liquidate()
+                .max(T::WeightInfo::pool_liquidate_in_market())
+                .saturating_mul(users.len() as u64)
+        )]
+        pub fn pool_liquidate_many(
+            origin: OriginFor<T>,
+            market: MarketId,
+            users: BoundedVec<T::AccountId, T::MaxLiquidationBatch>,
+        ) -> DispatchResultWithPostInfo {
+            let keeper = ensure_signed(origin)?;
+            let heavier =
+                T::WeightInfo::pool_liquidate().max(T::WeightInfo::pool_liquidate_in_market());
+            let mut used = Weight::zero();
+            for user in users {
+                let attempt = frame_support::storage::with_storage_layer(|| {
+                    ensure!(AvatarOf::<T>::contains_key(&user), Error::<T>::NoAvatar);
+                    let amount = Self::debt_backstop(market, &user)?;
+                    ensure!(!amount.is_zero(), Error::<T>::NoPosition);
+                    Self::do_liquidate(
+                        liquidation::Liquidator::Pool {
+                            keeper: keeper.clone(),
+                        },
+                        market,
+                        &user,
+                        amount,
+                    )
+                });
+                used = used.saturating_add(match attempt {
+                    Ok(Route::Split) => T::WeightInfo::pool_liquidate(),
+                    Ok(Route::InMarket) => T::WeightInfo::pool_liquidate_in_market(),
+                    Err(error) => {
+                        Self::deposit_event(Event::PoolLiquidationSkipped {
+                            market,
+                            user,
+                            error,
+                        });
+                        heavier
+                    }
+                });
+            }
+            Ok(Some(used).into())
         }
 
         /// Liquidate `amount` (loan units) of `user`'s `debt_backstop` in `market` as anyone,
@@ -663,14 +738,19 @@ pub mod pallet {
             market: MarketId,
             user: T::AccountId,
             amount: Balance,
-        ) -> DispatchResult {
+        ) -> DispatchResultWithPostInfo {
             let liquidator = ensure_signed(origin)?;
-            Self::do_liquidate(
+            let route = Self::do_liquidate(
                 liquidation::Liquidator::Anyone(liquidator),
                 market,
                 &user,
                 amount,
-            )
+            )?;
+            Ok(Some(match route {
+                Route::Split => T::WeightInfo::liquidate(),
+                Route::InMarket => T::WeightInfo::liquidate_in_market(),
+            })
+            .into())
         }
 
         /// Repay the whole `debt_backstop` of the caller's position in `market` (the

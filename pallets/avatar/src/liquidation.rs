@@ -119,6 +119,19 @@ struct Outcome {
     to_jar: Balance,
     /// Everything the liquidator paid: market debt, the others' cushion and the jar's part.
     cost: Balance,
+    /// Whether the market's own liquidation did it (the heavier route).
+    in_market: bool,
+}
+
+/// Which way a liquidation went, for the weight it is charged: the market's own liquidation
+/// (the avatar liquidating itself) or the avatar's split (cushion, market debt repaid,
+/// collateral withdrawn).
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Route {
+    /// Through the avatar's split or wind-down: repayment and collateral withdrawal.
+    Split,
+    /// Through the market's own liquidation.
+    InMarket,
 }
 
 /// What an executed liquidation did, the liquidator's own cushion it used (consumed) and what
@@ -230,13 +243,13 @@ impl<T: Config> Pallet<T> {
     }
 
     /// `liquidator` liquidates `amount` of `user`'s `debt_backstop` in `market` (see the
-    /// module doc).
+    /// module doc). Returns the route it took.
     pub(crate) fn do_liquidate(
         liquidator: Liquidator<T::AccountId>,
         market: MarketId,
         user: &T::AccountId,
         amount: Balance,
-    ) -> DispatchResult {
+    ) -> Result<Route, DispatchError> {
         ensure!(!amount.is_zero(), Error::<T>::ZeroAmount);
         let info = Self::market_info(market)?;
         Self::enact_due(market);
@@ -400,7 +413,11 @@ impl<T: Config> Pallet<T> {
             seized: outcome.seized,
             to_jar: outcome.to_jar,
         });
-        Ok(())
+        Ok(if outcome.in_market {
+            Route::InMarket
+        } else {
+            Route::Split
+        })
     }
 
     /// A liquidation of `amount` the position's collateral can pay for: the split between
@@ -480,6 +497,7 @@ impl<T: Config> Pallet<T> {
             seized,
             to_jar,
             cost,
+            in_market: false,
         };
         Ok((outcome, own_used, others))
     }
@@ -569,6 +587,7 @@ impl<T: Config> Pallet<T> {
             seized: collateral,
             to_jar,
             cost,
+            in_market: false,
         };
         Ok((outcome, own, others))
     }
@@ -665,6 +684,7 @@ impl<T: Config> Pallet<T> {
             seized,
             to_jar,
             cost,
+            in_market: true,
         })
     }
 }

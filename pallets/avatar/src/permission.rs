@@ -13,8 +13,24 @@
 
 use crate::pallet::*;
 use backstop_primitives::{LiquidationPermission, MarketId};
+use codec::Encode;
+use frame_support::traits::Get;
 
 impl<T: Config> Pallet<T> {
+    /// Whether `account` is an avatar. Avatars are keyless sub-accounts of this pallet's
+    /// `PalletId` (see [`Pallet::avatar_of`]), so an account whose encoding does not start
+    /// with `"modl"` and the pallet id is not one, known without reading storage: a batch
+    /// liquidation of ordinary positions reads no avatar storage at all.
+    pub fn is_avatar(account: &T::AccountId) -> bool {
+        let prefix = (*b"modl", T::PalletId::get()).encode();
+        // An account id shorter than the prefix holds only its start.
+        let may_be = account.using_encoded(|bytes| {
+            let len = bytes.len().min(prefix.len());
+            bytes.get(..len) == prefix.get(..len)
+        });
+        may_be && UserOf::<T>::contains_key(account)
+    }
+
     /// Whether the members' priority on `user`'s position in `market` is over now, so the
     /// backstop pool may liquidate it: `false` while the position is not in a liquidation
     /// episode (see [`Pallet::sync`](crate::Pallet::sync)).
@@ -35,6 +51,6 @@ impl<T: Config> LiquidationPermission<T::AccountId> for Pallet<T> {
         borrower: &T::AccountId,
         liquidator: &T::AccountId,
     ) -> bool {
-        !UserOf::<T>::contains_key(borrower) || liquidator == borrower
+        liquidator == borrower || !Self::is_avatar(borrower)
     }
 }

@@ -332,6 +332,96 @@ mod benchmarks {
         assert!(Collaterals::<T>::get().contains_key(&collateral));
     }
 
+    /// `n` positions liquidated in full (each with bad debt, in its own index bucket, at the
+    /// top of an index with a healthy neighbour below) and `s` healthy ones skipped, the
+    /// caller's fee on.
+    #[benchmark]
+    fn liquidate_many(
+        // Each up to half the bound, so that every combination fits one batch.
+        n: Linear<1, { T::MaxLiquidationBatch::get().saturating_div(2) }>,
+        s: Linear<0, { T::MaxLiquidationBatch::get().saturating_div(2) }>,
+    ) {
+        Params::<T>::mutate(|p| {
+            p.lend_fraction = Perbill::zero();
+            p.caller_fee_bps = PoolParams::MAX_CALLER_FEE_BPS;
+        });
+        let depositor = funded::<T>("depositor", 0);
+        assert!(Pallet::<T>::do_deposit(&depositor, 500_000 * UNIT).is_ok());
+        let collateral = T::BenchmarkHelper::collateral_asset(0);
+        T::BenchmarkHelper::create_asset(collateral);
+        T::BenchmarkHelper::set_price(collateral, stable::<T>(), FixedU128::from_u32(2));
+        let market = T::BenchmarkHelper::create_market(stable::<T>(), collateral);
+        let lender = funded::<T>("lender", 0);
+        assert!(T::Lending::supply(&lender, market, &lender, 500_000 * UNIT).is_ok());
+        let open = |name: &'static str, i: u32, debt: Balance| -> T::AccountId {
+            let who: T::AccountId = account(name, i, 0);
+            assert!(T::Assets::mint_into(collateral, &who, 1_000 * UNIT).is_ok());
+            assert!(T::Lending::supply_collateral(&who, market, &who, 1_000 * UNIT).is_ok());
+            assert!(T::Lending::borrow(&who, market, debt, &who).is_ok());
+            who
+        };
+        // The neighbour below the batch, then the batch (owing 1000 + i: one bucket each),
+        // then the healthy positions the batch skips.
+        open("neighbour", 0, 900 * UNIT);
+        let mut borrowers = Vec::new();
+        for i in 0..n {
+            borrowers.push(open("borrower", i, (1_000 + Balance::from(i)) * UNIT));
+        }
+        for i in 0..s {
+            borrowers.push(open("healthy", i, 10 * UNIT));
+        }
+        // Halve the price: the batch's positions owe more than their collateral is worth.
+        T::BenchmarkHelper::set_price(collateral, stable::<T>(), FixedU128::from_u32(1));
+        let caller = funded::<T>("keeper", 0);
+        let borrowers: BoundedVec<_, T::MaxLiquidationBatch> =
+            borrowers.try_into().unwrap_or_default();
+        let reserve_before = StableReserve::<T>::get();
+
+        #[extrinsic_call]
+        _(RawOrigin::Signed(caller), market, borrowers);
+
+        assert!(StableReserve::<T>::get() < reserve_before);
+        assert!(Collaterals::<T>::get().contains_key(&collateral));
+    }
+
+    /// One market of the same-block sweep with `n` liquidatable positions (each in its own
+    /// bucket): the index query and the batch liquidation of all `n`.
+    #[benchmark]
+    fn sweep_market(n: Linear<1, { T::MaxLiquidationBatch::get() }>) {
+        Params::<T>::mutate(|p| p.lend_fraction = Perbill::zero());
+        SweepCap::<T>::put(n);
+        let depositor = funded::<T>("depositor", 0);
+        assert!(Pallet::<T>::do_deposit(&depositor, 500_000 * UNIT).is_ok());
+        let collateral = T::BenchmarkHelper::collateral_asset(0);
+        T::BenchmarkHelper::create_asset(collateral);
+        T::BenchmarkHelper::set_price(collateral, stable::<T>(), FixedU128::from_u32(2));
+        let market = T::BenchmarkHelper::create_market(stable::<T>(), collateral);
+        let lender = funded::<T>("lender", 0);
+        assert!(T::Lending::supply(&lender, market, &lender, 500_000 * UNIT).is_ok());
+        let mut borrowers = Vec::new();
+        for i in 0..n {
+            let who: T::AccountId = account("borrower", i, 0);
+            assert!(T::Assets::mint_into(collateral, &who, 1_000 * UNIT).is_ok());
+            assert!(T::Lending::supply_collateral(&who, market, &who, 1_000 * UNIT).is_ok());
+            let debt = (1_000 + Balance::from(i)) * UNIT;
+            assert!(T::Lending::borrow(&who, market, debt, &who).is_ok());
+            borrowers.push(who);
+        }
+        T::BenchmarkHelper::set_price(collateral, stable::<T>(), FixedU128::from_u32(1));
+
+        #[block]
+        {
+            assert_eq!(
+                Pallet::<T>::sweep_one(market, n),
+                Ok(n >= SweepCap::<T>::get())
+            );
+        }
+
+        for who in &borrowers {
+            assert!(T::Lending::position(market, who).map(|p| p.borrow_assets) == Ok(0));
+        }
+    }
+
     #[benchmark]
     fn set_params() -> Result<(), BenchmarkError> {
         seed_depositors::<T>(1);

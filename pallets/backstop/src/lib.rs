@@ -106,7 +106,7 @@
 //! StableSwap math; `pool.rs` deposits, withdrawals, swaps and valuation; `liquidation.rs`
 //! liquidations; `lending.rs` the idle-yield supply; [`franchise`] the auction, assignment
 //! and commitments; [`score`] the score books and slashing; `jar.rs` the jar's stream and
-//! claims; `invariants.rs` the `try_state` checks; [`runtime_api`] the runtime APIs. Tests
+//! claims; `impls.rs` the traits the pallet offers its neighbours; `invariants.rs` the `try_state` checks; [`runtime_api`] the runtime APIs. Tests
 //! are in `src/tests/` by topic (`curve` with the vectors and property tests, `deposit`,
 //! `withdraw`, `swap`, `liquidate`, `lending`, `params`, `scenarios` with the crash and the
 //! oracle outage, `franchise`, `assignment`, `score`), all run through
@@ -128,6 +128,7 @@ extern crate alloc;
 mod benchmarking;
 pub mod curve;
 pub mod franchise;
+mod impls;
 #[cfg(any(feature = "try-runtime", test))]
 mod invariants;
 mod jar;
@@ -141,6 +142,7 @@ mod tests;
 pub mod types;
 pub mod weights;
 
+pub use liquidation::SWEEP_MARKETS;
 pub use pallet::*;
 pub use types::*;
 pub use weights::WeightInfo;
@@ -249,6 +251,10 @@ pub mod pallet {
         #[pallet::constant]
         type MaxUserEntries: Get<u32>;
 
+        /// Most positions one [`liquidate_many`](Pallet::liquidate_many) call takes.
+        #[pallet::constant]
+        type MaxLiquidationBatch: Get<u32>;
+
         /// Weights of the calls.
         type WeightInfo: WeightInfo;
 
@@ -292,6 +298,21 @@ pub mod pallet {
     #[pallet::storage]
     pub type Collaterals<T: Config> =
         StorageValue<_, BoundedBTreeMap<AssetId, Balance, T::MaxCollaterals>, ValueQuery>;
+
+    /// The most positions the same-block sweep liquidates per market and block (governance;
+    /// at most [`Config::MaxLiquidationBatch`], zero turns the sweep off).
+    #[pallet::storage]
+    pub type SweepCap<T> = StorageValue<_, u32, ValueQuery, DefaultSweepCap>;
+
+    /// The default [`SweepCap`]: 16 positions per market and block.
+    #[pallet::type_value]
+    pub fn DefaultSweepCap() -> u32 {
+        16
+    }
+
+    /// The market the sweep looks at next.
+    #[pallet::storage]
+    pub type SweepCursor<T> = StorageValue<_, MarketId, ValueQuery>;
 
     /// The franchise's governance parameters (a change applies from the next epoch).
     #[pallet::storage]
@@ -460,6 +481,28 @@ pub mod pallet {
             repaid: Balance,
             seized: Balance,
             caller_fee: Balance,
+        },
+        /// A batch liquidation by `caller` in `market` liquidated `liquidated` positions in
+        /// full (each also reported by the lending market's `Liquidated` event) and skipped
+        /// `skipped` (each reported by [`Event::LiquidationSkipped`]): the pool paid `repaid`
+        /// stable and received `seized` collateral, of which `caller_fee` went to `caller`.
+        BatchLiquidated {
+            caller: T::AccountId,
+            market: MarketId,
+            collateral_asset: AssetId,
+            liquidated: u32,
+            skipped: u32,
+            repaid: Balance,
+            seized: Balance,
+            caller_fee: Balance,
+        },
+        /// Governance set the sweep's per-market, per-block cap from `old` to `new`.
+        SweepCapSet { old: u32, new: u32 },
+        /// A batch liquidation left `borrower`'s position in `market` alone, for `reason`.
+        LiquidationSkipped {
+            market: MarketId,
+            borrower: T::AccountId,
+            reason: backstop_primitives::SkipReason,
         },
         /// `amount` of stable supplied to the yield market for `shares`.
         Lent { amount: Balance, shares: Shares },
@@ -677,6 +720,8 @@ pub mod pallet {
         /// An amount (or the sum of two) above the stable asset's total issuance: no account
         /// can hold it.
         AmountTooLarge,
+        /// The sweep cap is above `MaxLiquidationBatch`.
+        SweepCapOutOfBounds,
     }
 
     impl<T> From<FranchiseParamError> for Error<T> {
@@ -735,6 +780,13 @@ pub mod pallet {
                 }
                 Some(_) => T::DbWeight::get().reads(1),
             }
+        }
+
+        /// The same-block sweep: with the block's spare weight, the pool liquidates the
+        /// positions the lending market's index reports liquidatable (see
+        /// [`Pallet::sweep`]).
+        fn on_idle(_n: BlockNumberFor<T>, remaining: Weight) -> Weight {
+            Self::sweep(remaining)
         }
 
         fn integrity_test() {
@@ -811,6 +863,43 @@ pub mod pallet {
         ) -> DispatchResult {
             let caller = ensure_signed(origin)?;
             Self::do_liquidate(&caller, market, &borrower, seized_collateral)
+        }
+
+        /// Liquidate in full, in one pass, every position of `borrowers` in `market` that is
+        /// liquidatable now: the pool pays each debt in the stable asset out of its idle
+        /// reserve and receives the collateral worth it times the market's LIF; the caller
+        /// earns `caller_fee_bps` of the batch's gain, in collateral. A position that cannot
+        /// be liquidated (no debt, healthy, an avatar's, or beyond the pool's idle stable) is
+        /// skipped with [`Event::LiquidationSkipped`], never failing the batch. The market,
+        /// the price and the pool's books are read and written once per batch; each position
+        /// costs one storage key. Charged for `borrowers.len()` liquidations; the unused part
+        /// (skipped positions) is refunded.
+        #[pallet::call_index(12)]
+        #[pallet::weight(T::WeightInfo::liquidate_many(borrowers.len() as u32, 0))]
+        pub fn liquidate_many(
+            origin: OriginFor<T>,
+            market: MarketId,
+            borrowers: BoundedVec<T::AccountId, T::MaxLiquidationBatch>,
+        ) -> DispatchResultWithPostInfo {
+            let caller = ensure_signed(origin)?;
+            let (liquidated, skipped) = Self::do_liquidate_many(&caller, market, &borrowers)?;
+            Ok(Some(T::WeightInfo::liquidate_many(liquidated, skipped)).into())
+        }
+
+        /// Set the most positions the same-block sweep liquidates per market and block
+        /// (governance; at most `MaxLiquidationBatch`; zero turns the sweep off).
+        #[pallet::call_index(13)]
+        #[pallet::weight(T::WeightInfo::set_franchise_params())]
+        pub fn set_sweep_cap(origin: OriginFor<T>, cap: u32) -> DispatchResult {
+            T::GovernanceOrigin::ensure_origin(origin)?;
+            ensure!(
+                cap <= T::MaxLiquidationBatch::get(),
+                Error::<T>::SweepCapOutOfBounds
+            );
+            let old = SweepCap::<T>::get();
+            SweepCap::<T>::put(cap);
+            Self::deposit_event(Event::SweepCapSet { old, new: cap });
+            Ok(())
         }
 
         /// Set the pool parameters (governance), each within its bounds.
@@ -895,85 +984,6 @@ pub mod pallet {
         ) -> DispatchResult {
             T::GovernanceOrigin::ensure_origin(origin)?;
             Self::do_set_score_weight(market, side, weight)
-        }
-    }
-
-    impl<T: Config> backstop_primitives::BackstopMembers<T::AccountId, BlockNumberFor<T>>
-        for Pallet<T>
-    {
-        fn assigned(
-            market: MarketId,
-            position: &T::AccountId,
-        ) -> backstop_primitives::Assignment<T::AccountId, BlockNumberFor<T>> {
-            Self::assignment(market, position)
-        }
-        fn members() -> alloc::vec::Vec<T::AccountId> {
-            Seats::<T>::get().into_iter().map(|s| s.member).collect()
-        }
-        fn available_commitment(member: &T::AccountId) -> Balance {
-            Seats::<T>::get()
-                .into_iter()
-                .find(|s| s.member == *member)
-                .map(|s| s.available)
-                .unwrap_or_default()
-        }
-        fn draw_commitment(
-            member: &T::AccountId,
-            amount: Balance,
-            to: &T::AccountId,
-        ) -> DispatchResult {
-            Self::do_draw_commitment(member, amount, to)
-        }
-        fn return_to_commitment(
-            member: &T::AccountId,
-            amount: Balance,
-            from: &T::AccountId,
-        ) -> DispatchResult {
-            Self::do_return_to_commitment(member, amount, from)
-        }
-    }
-
-    impl<T: Config> backstop_primitives::BackstopPool<T::AccountId> for Pallet<T> {
-        fn account() -> T::AccountId {
-            Self::account_id()
-        }
-        fn draw_stable(amount: Balance, to: &T::AccountId) -> DispatchResult {
-            Self::draw_for_liquidation(amount, to)
-        }
-        fn return_stable(from: &T::AccountId, amount: Balance) -> DispatchResult {
-            Self::return_from_liquidation(from, amount)
-        }
-        fn book_liquidation(
-            caller: &T::AccountId,
-            market: MarketId,
-            borrower: &T::AccountId,
-            paid: Balance,
-            seized: Balance,
-        ) -> Result<Balance, DispatchError> {
-            Self::book_liquidation(caller, market, borrower, paid, seized)
-        }
-    }
-
-    impl<T: Config> backstop_primitives::ScoreHook<T::AccountId> for Pallet<T> {
-        fn on_balance_changed(
-            user: &T::AccountId,
-            market: MarketId,
-            side: Side,
-            new_balance: Balance,
-        ) {
-            Self::update_balance(user, market, side, new_balance, false)
-        }
-        fn on_outside_change(user: &T::AccountId, market: MarketId, side: Side, actual: Balance) {
-            Self::update_balance(user, market, side, actual, true)
-        }
-    }
-
-    impl<T: Config> backstop_primitives::RewardJar<T::AccountId> for Pallet<T> {
-        fn user_share() -> sp_arithmetic::Perbill {
-            SharingParameters::<T>::get().user_share
-        }
-        fn deposit_income(from: &T::AccountId, amount: Balance) -> DispatchResult {
-            Self::do_deposit_income(from, amount, IncomeSource::Liquidation)
         }
     }
 }

@@ -2,6 +2,12 @@
 //! lent stable first if needed) and receives the collateral at the market's liquidation
 //! incentive. The keeper that triggered it earns `caller_fee_bps` of the gain, in collateral.
 //!
+//! [`liquidate_many`](Pallet::liquidate_many) is the hot path: a batch of positions of one
+//! market, each liquidated in full, read and booked once per batch, paid out of the idle
+//! reserve only (no recall and no re-lending inside the batch), one storage key per
+//! position (the market's position; the lending market's index is lazy on liquidation and
+//! the avatar check needs no storage for ordinary accounts).
+//!
 //! Two paths share the books: [`liquidate`](Pallet::liquidate) for positions the market lets
 //! anyone liquidate (every position that is not an avatar's), and the avatar pallet's pool
 //! liquidation of avatar positions after the members' priority, through
@@ -9,11 +15,14 @@
 //! needs ([`Pallet::draw_for_liquidation`]), runs the liquidation (it keeps the cushion
 //! ledger) and hands the collateral back to be booked ([`Pallet::book_liquidation`]).
 
-use crate::{curve::BPS, pallet::*, pool::mul_div};
+use crate::{curve::BPS, pallet::*, pool::mul_div, weights::WeightInfo};
+
+/// Most markets the same-block sweep visits per block.
+pub const SWEEP_MARKETS: u32 = 4;
 use backstop_primitives::{Balance, LendingMarket, MarketId};
 use frame_support::{
     ensure,
-    pallet_prelude::Get,
+    pallet_prelude::{Get, Weight},
     traits::{
         fungibles::{Inspect, Mutate},
         tokens::{DepositConsequence, Preservation, Provenance},
@@ -53,6 +62,186 @@ impl<T: Config> Pallet<T> {
         let (repaid, seized) = T::Lending::liquidate(&pool, market, borrower, seized)?;
         Self::debit_reserve(repaid)?;
         Self::book(caller, market, borrower, &info, price, repaid, seized)?;
+        Ok(())
+    }
+
+    /// The pool liquidates in full every liquidatable position of `borrowers` in `market`,
+    /// paying out of its idle reserve (no recall from the yield market on this path: the
+    /// lending rule keeps part of the stable idle and recalls it when liquidations come
+    /// near, outside the batch). Reads the market, the price, the parameters and the books
+    /// once, books the batch once and pays the caller one fee on the batch's gain. Returns
+    /// how many positions were liquidated and how many skipped.
+    pub(crate) fn do_liquidate_many(
+        caller: &T::AccountId,
+        market: MarketId,
+        borrowers: &[T::AccountId],
+    ) -> Result<(u32, u32), DispatchError> {
+        let info = T::Lending::market(market).ok_or(Error::<T>::UnknownMarket)?;
+        ensure!(
+            info.loan_asset == T::StableAsset::get(),
+            Error::<T>::NotStableMarket
+        );
+        let price = Self::fresh_price(info.collateral_asset)?;
+        Self::ensure_collateral_slot(info.collateral_asset)?;
+        let budget = StableReserve::<T>::get();
+        let pool = Self::account_id();
+        let done = T::Lending::liquidate_many(&pool, market, borrowers, budget)?;
+        for (borrower, reason) in &done.skipped {
+            Self::deposit_event(Event::LiquidationSkipped {
+                market,
+                borrower: borrower.clone(),
+                reason: *reason,
+            });
+        }
+        let liquidated = u32::try_from(done.liquidated.len()).unwrap_or(u32::MAX);
+        let skipped = u32::try_from(done.skipped.len()).unwrap_or(u32::MAX);
+        let caller_fee = if done.liquidated.is_empty() {
+            0
+        } else {
+            Self::debit_reserve(done.repaid)?;
+            let caller_fee = Self::pay_caller_fee(caller, &info, price, done.repaid, done.seized)?;
+            let kept = done
+                .seized
+                .checked_sub(caller_fee)
+                .ok_or(Error::<T>::Overflow)?;
+            Self::credit_collateral(info.collateral_asset, kept)?;
+            caller_fee
+        };
+        Self::deposit_event(Event::BatchLiquidated {
+            caller: caller.clone(),
+            market,
+            collateral_asset: info.collateral_asset,
+            liquidated,
+            skipped,
+            repaid: done.repaid,
+            seized: done.seized,
+            caller_fee,
+        });
+        Ok((liquidated, skipped))
+    }
+
+    /// The same-block sweep (`on_idle`): the pool liquidates, with at most `remaining`
+    /// weight, what the lending market's liquidation index reports liquidatable and open to
+    /// the pool (avatar positions go through the avatar pallet), [`SweepCap`] positions per
+    /// market, up to [`SWEEP_MARKETS`] markets per block, starting at [`SweepCursor`]. A
+    /// market whose price is stale or that lends another asset is passed over; a market that
+    /// filled the cap is visited first again next block. The pool is its own keeper (no
+    /// caller fee). Returns the weight used, charged from the `sweep_market` benchmark per
+    /// market visited.
+    pub fn sweep(remaining: Weight) -> Weight {
+        let db = T::DbWeight::get();
+        // The cap and the cursor read, the cursor written.
+        let mut used = db.reads_writes(2, 1);
+        if remaining.any_lt(used) {
+            return Weight::zero();
+        }
+        let cap = SweepCap::<T>::get();
+        if cap == 0 {
+            return db.reads(1);
+        }
+        let mut id = SweepCursor::<T>::get();
+        let mut wrapped = false;
+        for _ in 0..SWEEP_MARKETS {
+            let step = T::WeightInfo::sweep_market(cap);
+            if remaining.any_lt(used.saturating_add(step)) {
+                break;
+            }
+            let Some(info) = T::Lending::market(id) else {
+                // Past the last market: back to the first, once per block.
+                if wrapped || id == 0 {
+                    break;
+                }
+                wrapped = true;
+                id = 0;
+                used = used.saturating_add(db.reads(1));
+                continue;
+            };
+            used = used.saturating_add(step);
+            let full =
+                frame_support::storage::with_storage_layer(|| Self::sweep_market(id, &info, cap))
+                    .unwrap_or(false);
+            if full {
+                // More may be waiting here: this market again first next block.
+                break;
+            }
+            id = id.saturating_add(1);
+        }
+        SweepCursor::<T>::put(id);
+        used
+    }
+
+    /// One market of the sweep, by id (for the benchmark): [`Self::sweep`]'s step.
+    #[cfg(feature = "runtime-benchmarks")]
+    pub(crate) fn sweep_one(id: MarketId, cap: u32) -> Result<bool, DispatchError> {
+        let info = T::Lending::market(id).ok_or(Error::<T>::UnknownMarket)?;
+        Self::sweep_market(id, &info, cap)
+    }
+
+    /// One market of the sweep: liquidates up to `cap` positions the pool may liquidate.
+    /// Returns whether it found `cap` of them (more may be waiting).
+    fn sweep_market(
+        id: MarketId,
+        info: &backstop_primitives::MarketInfo,
+        cap: u32,
+    ) -> Result<bool, DispatchError> {
+        if info.loan_asset != T::StableAsset::get() {
+            return Ok(false);
+        }
+        let price = Self::fresh_price(info.collateral_asset)?;
+        let pool = Self::account_id();
+        // Nodes liquidations left behind are walked too: a few per position found.
+        let visits = cap.saturating_mul(4).saturating_add(16);
+        let found = T::Lending::liquidatable_positions_for(id, price, &pool, cap, visits)?;
+        if found.is_empty() {
+            return Ok(false);
+        }
+        let full = u32::try_from(found.len()).unwrap_or(u32::MAX) >= cap;
+        Self::do_liquidate_many(&pool, id, &found)?;
+        Ok(full)
+    }
+
+    /// Pays `caller` its fee, `caller_fee_bps` of the gain of liquidations that cost `paid`
+    /// stable and brought `seized` collateral at `price` (in collateral, rounded down; not
+    /// paid when the caller's account could not receive it, or is the pool). Returns it.
+    fn pay_caller_fee(
+        caller: &T::AccountId,
+        info: &backstop_primitives::MarketInfo,
+        price: FixedU128,
+        paid: Balance,
+        seized: Balance,
+    ) -> Result<Balance, DispatchError> {
+        let asset = info.collateral_asset;
+        // Gain, in collateral units: what was seized minus what was paid (rounded up).
+        let paid_in_collateral = mul_div(paid, FixedU128::DIV, price.into_inner(), Rounding::Up)
+            .ok_or(Error::<T>::Overflow)?;
+        let gain = seized.saturating_sub(paid_in_collateral);
+        let fee_bps = u128::from(Params::<T>::get().caller_fee_bps);
+        let caller_fee = mul_div(gain, fee_bps, BPS, Rounding::Down).unwrap_or_default();
+        let pool = Self::account_id();
+        // A fee the caller's account cannot receive (below the asset's minimum) is not paid:
+        // the liquidation itself matters more.
+        if caller_fee.is_zero()
+            || *caller == pool
+            || T::Assets::can_deposit(asset, caller, caller_fee, Provenance::Extant)
+                != DepositConsequence::Success
+        {
+            return Ok(0);
+        }
+        T::Assets::transfer(asset, &pool, caller, caller_fee, Preservation::Expendable)?;
+        Ok(caller_fee)
+    }
+
+    /// Adds `kept` of `asset` to the pool's collateral books.
+    fn credit_collateral(asset: backstop_primitives::AssetId, kept: Balance) -> DispatchResult {
+        let mut collaterals = Collaterals::<T>::get();
+        let held = collaterals.get(&asset).copied().unwrap_or_default();
+        let held = held.checked_add(kept).ok_or(Error::<T>::Overflow)?;
+        if !held.is_zero() {
+            collaterals
+                .try_insert(asset, held)
+                .map_err(|_| Error::<T>::TooManyCollaterals)?;
+        }
+        Collaterals::<T>::put(collaterals);
         Ok(())
     }
 
@@ -141,34 +330,9 @@ impl<T: Config> Pallet<T> {
         seized: Balance,
     ) -> Result<Balance, DispatchError> {
         let asset = info.collateral_asset;
-        // Gain, in collateral units: what was seized minus what was paid (rounded up).
-        let paid_in_collateral = mul_div(paid, FixedU128::DIV, price.into_inner(), Rounding::Up)
-            .ok_or(Error::<T>::Overflow)?;
-        let gain = seized.saturating_sub(paid_in_collateral);
-        let fee_bps = u128::from(Params::<T>::get().caller_fee_bps);
-        let mut caller_fee = mul_div(gain, fee_bps, BPS, Rounding::Down).unwrap_or_default();
-        let pool = Self::account_id();
-        // A fee the caller's account cannot receive (below the asset's minimum) is not paid:
-        // the liquidation itself matters more.
-        if caller_fee.is_zero()
-            || *caller == pool
-            || T::Assets::can_deposit(asset, caller, caller_fee, Provenance::Extant)
-                != DepositConsequence::Success
-        {
-            caller_fee = 0;
-        } else {
-            T::Assets::transfer(asset, &pool, caller, caller_fee, Preservation::Expendable)?;
-        }
+        let caller_fee = Self::pay_caller_fee(caller, info, price, paid, seized)?;
         let kept = seized.checked_sub(caller_fee).ok_or(Error::<T>::Overflow)?;
-        let mut collaterals = Collaterals::<T>::get();
-        let held = collaterals.get(&asset).copied().unwrap_or_default();
-        let held = held.checked_add(kept).ok_or(Error::<T>::Overflow)?;
-        if !held.is_zero() {
-            collaterals
-                .try_insert(asset, held)
-                .map_err(|_| Error::<T>::TooManyCollaterals)?;
-        }
-        Collaterals::<T>::put(collaterals);
+        Self::credit_collateral(asset, kept)?;
         Self::deposit_event(Event::Liquidated {
             caller: caller.clone(),
             market,

@@ -13,7 +13,7 @@
 
 use crate::{curve, pallet::*, types::SHARE_SCALE};
 use alloc::vec::Vec;
-use backstop_primitives::{AssetId, Balance, LendingMarket, PriceOracle, Shares};
+use backstop_primitives::{AssetId, Balance, LendingMarket, Shares};
 use frame_support::{
     ensure,
     pallet_prelude::Get,
@@ -43,14 +43,16 @@ impl<T: Config> Pallet<T> {
     /// The oracle price of one unit of `asset` in stable units, if at most `max_price_age`
     /// old and non-zero.
     pub(crate) fn fresh_price(asset: AssetId) -> Result<FixedU128, Error<T>> {
-        let quote =
-            T::Oracle::price(asset, T::StableAsset::get()).ok_or(Error::<T>::PriceMissing)?;
-        ensure!(!quote.price.is_zero(), Error::<T>::PriceMissing);
-        ensure!(
-            quote.is_fresh(Self::now_ms(), Params::<T>::get().max_price_age),
-            Error::<T>::OracleStale
-        );
-        Ok(quote.price)
+        backstop_primitives::fresh_price::<T::Oracle>(
+            asset,
+            T::StableAsset::get(),
+            Self::now_ms(),
+            Params::<T>::get().max_price_age,
+        )
+        .map_err(|refusal| match refusal {
+            backstop_primitives::PriceRefusal::Missing => Error::<T>::PriceMissing,
+            backstop_primitives::PriceRefusal::Stale => Error::<T>::OracleStale,
+        })
     }
 
     /// The withdrawable value of the stable the pool lends, in stable units (rounded down).

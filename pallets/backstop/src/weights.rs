@@ -47,6 +47,8 @@ pub trait WeightInfo {
 	fn withdraw(c: u32, ) -> Weight;
 	fn swap(d: u32, ) -> Weight;
 	fn liquidate(d: u32, ) -> Weight;
+	fn liquidate_many(n: u32, s: u32, ) -> Weight;
+	fn sweep_market(n: u32, ) -> Weight;
 	fn set_params() -> Weight;
 	fn bid(b: u32, ) -> Weight;
 	fn settle_epoch(b: u32, ) -> Weight;
@@ -226,6 +228,32 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 			.saturating_add(Weight::from_parts(409_167, 0).saturating_mul(d.into()))
 			.saturating_add(T::DbWeight::get().reads(37_u64))
 			.saturating_add(T::DbWeight::get().writes(32_u64))
+	}
+	/// Provisional, from the lending `liquidate` benchmark's storage per position and the
+	/// single liquidation's base (an upper bound); replaced by the `liquidate_many`
+	/// benchmark when the weights are regenerated.
+	fn liquidate_many(n: u32, s: u32, ) -> Weight {
+		Weight::from_parts(1_500_000_000, 40000)
+			.saturating_add(Weight::from_parts(400_000_000, 0).saturating_mul(n.into()))
+			.saturating_add(Weight::from_parts(100_000_000, 0).saturating_mul(s.into()))
+			.saturating_add(T::DbWeight::get().reads(30_u64))
+			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(n.into())))
+			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(s.into())))
+			.saturating_add(T::DbWeight::get().writes(20_u64))
+			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(n.into())))
+			.saturating_add(Weight::from_parts(0, 2600).saturating_mul(n.into()))
+			.saturating_add(Weight::from_parts(0, 2600).saturating_mul(s.into()))
+	}
+	/// Provisional: the index query (market, top, 2 reads per position) plus the batch;
+	/// replaced by the `sweep_market` benchmark when the weights are regenerated.
+	fn sweep_market(n: u32, ) -> Weight {
+		Weight::from_parts(1_700_000_000, 45000)
+			.saturating_add(Weight::from_parts(450_000_000, 0).saturating_mul(n.into()))
+			.saturating_add(T::DbWeight::get().reads(33_u64))
+			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(n.into())))
+			.saturating_add(T::DbWeight::get().writes(20_u64))
+			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(n.into())))
+			.saturating_add(Weight::from_parts(0, 7800).saturating_mul(n.into()))
 	}
 	/// Storage: `Backstop::Params` (r:1 w:1)
 	/// Proof: `Backstop::Params` (`max_values`: Some(1), `max_size`: Some(28), added: 523, mode: `MaxEncodedLen`)
@@ -565,6 +593,32 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(409_167, 0).saturating_mul(d.into()))
 			.saturating_add(RocksDbWeight::get().reads(37_u64))
 			.saturating_add(RocksDbWeight::get().writes(32_u64))
+	}
+	/// Provisional, from the lending `liquidate` benchmark's storage per position and the
+	/// single liquidation's base (an upper bound); replaced by the `liquidate_many`
+	/// benchmark when the weights are regenerated.
+	fn liquidate_many(n: u32, s: u32, ) -> Weight {
+		Weight::from_parts(1_500_000_000, 40000)
+			.saturating_add(Weight::from_parts(400_000_000, 0).saturating_mul(n.into()))
+			.saturating_add(Weight::from_parts(100_000_000, 0).saturating_mul(s.into()))
+			.saturating_add(RocksDbWeight::get().reads(30_u64))
+			.saturating_add(RocksDbWeight::get().reads((1_u64).saturating_mul(n.into())))
+			.saturating_add(RocksDbWeight::get().reads((1_u64).saturating_mul(s.into())))
+			.saturating_add(RocksDbWeight::get().writes(20_u64))
+			.saturating_add(RocksDbWeight::get().writes((1_u64).saturating_mul(n.into())))
+			.saturating_add(Weight::from_parts(0, 2600).saturating_mul(n.into()))
+			.saturating_add(Weight::from_parts(0, 2600).saturating_mul(s.into()))
+	}
+	/// Provisional: the index query (market, top, 2 reads per position) plus the batch;
+	/// replaced by the `sweep_market` benchmark when the weights are regenerated.
+	fn sweep_market(n: u32, ) -> Weight {
+		Weight::from_parts(1_700_000_000, 45000)
+			.saturating_add(Weight::from_parts(450_000_000, 0).saturating_mul(n.into()))
+			.saturating_add(RocksDbWeight::get().reads(33_u64))
+			.saturating_add(RocksDbWeight::get().reads((3_u64).saturating_mul(n.into())))
+			.saturating_add(RocksDbWeight::get().writes(20_u64))
+			.saturating_add(RocksDbWeight::get().writes((1_u64).saturating_mul(n.into())))
+			.saturating_add(Weight::from_parts(0, 7800).saturating_mul(n.into()))
 	}
 	fn set_params() -> Weight {
 		Weight::from_parts(369_888_000, 6208)

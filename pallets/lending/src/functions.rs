@@ -7,9 +7,7 @@
 //! [`LendingMarket`]: backstop_primitives::LendingMarket
 
 use crate::{math, pallet::*, JumpRateModel, Market, Position};
-use backstop_primitives::{
-    AssetId, Balance, MarketId, Moment, OnPositionChanged, PriceOracle, Shares,
-};
+use backstop_primitives::{AssetId, Balance, MarketId, Moment, OnPositionChanged, Shares};
 use frame_support::{
     ensure,
     traits::{
@@ -163,14 +161,16 @@ impl<T: Config> Pallet<T> {
     /// The oracle price of one collateral unit in loan units; fails if missing, zero or older
     /// than `MaxPriceAge`.
     pub(crate) fn collateral_price(market: &Market) -> Result<FixedU128, DispatchError> {
-        let quote = T::Oracle::price(market.collateral_asset, market.loan_asset)
-            .ok_or(Error::<T>::PriceUnavailable)?;
-        ensure!(!quote.price.is_zero(), Error::<T>::PriceUnavailable);
-        ensure!(
-            quote.is_fresh(Self::now_ms(), T::MaxPriceAge::get()),
-            Error::<T>::PriceStale
-        );
-        Ok(quote.price)
+        backstop_primitives::fresh_price::<T::Oracle>(
+            market.collateral_asset,
+            market.loan_asset,
+            Self::now_ms(),
+            T::MaxPriceAge::get(),
+        )
+        .map_err(|refusal| match refusal {
+            backstop_primitives::PriceRefusal::Missing => Error::<T>::PriceUnavailable.into(),
+            backstop_primitives::PriceRefusal::Stale => Error::<T>::PriceStale.into(),
+        })
     }
 
     /// Fails with `InsufficientCollateral` unless `position` passes the strict health test

@@ -6,7 +6,8 @@
 use crate::{math, pallet::*};
 use alloc::vec::Vec;
 use backstop_primitives::{
-    Balance, LendingMarket, MarketId, MarketInfo, PositionHealth, PositionInfo, Shares,
+    Balance, BatchLiquidation, LendingMarket, MarketId, MarketInfo, PositionHealth, PositionInfo,
+    Shares,
 };
 use frame_support::storage::with_storage_layer;
 use sp_arithmetic::FixedU128;
@@ -159,6 +160,15 @@ impl<T: Config> LendingMarket<T::AccountId> for Pallet<T> {
             .map(|done| (done.repaid_assets, done.seized))
     }
 
+    fn liquidate_many(
+        liquidator: &T::AccountId,
+        market: MarketId,
+        borrowers: &[T::AccountId],
+        budget: Balance,
+    ) -> Result<BatchLiquidation<T::AccountId>, DispatchError> {
+        with_storage_layer(|| Self::do_liquidate_many(liquidator, market, borrowers, budget))
+    }
+
     fn supply_shares_value(market: MarketId, shares: Shares) -> Result<Balance, DispatchError> {
         let market = Self::view_accrued(market)?;
         math::to_assets_down(
@@ -179,5 +189,15 @@ impl<T: Config> LendingMarket<T::AccountId> for Pallet<T> {
         max_count: u32,
     ) -> Result<Vec<T::AccountId>, DispatchError> {
         Pallet::<T>::liquidatable_positions(market, price, max_count)
+    }
+
+    fn liquidatable_positions_for(
+        market: MarketId,
+        price: FixedU128,
+        liquidator: &T::AccountId,
+        max_count: u32,
+        max_visits: u32,
+    ) -> Result<Vec<T::AccountId>, DispatchError> {
+        Pallet::<T>::liquidatable_positions_for(market, price, liquidator, max_count, max_visits)
     }
 }

@@ -33,16 +33,30 @@
 //!   most 7 words up and 6 down the bitmap, then O(1) links and at most 7 words set. The bitmap
 //!   has a fixed height, so this is O(1) in n (better than O(log n)).
 //! - Query ([`Pallet::liquidatable_positions`]): starts at [`IndexTop`] and walks buckets from
-//!   the highest key down. Buckets with a key above `key(θ)` hold only liquidatable positions
-//!   (returned without further reads), a bucket below it ends the walk, and only the bucket
-//!   whose key equals `key(θ)` needs the exact per-position test. Cost: O(k + b + 1), where b
-//!   is the size of that one boundary bucket — positions whose `r` agrees with θ to 47 bits.
+//!   the highest key down, testing each position exactly (one read each); a bucket below
+//!   `key(θ)` ends the walk. Cost: O(k + s + b + 1), where s counts the nodes liquidations
+//!   left above their positions (see below) and b the boundary bucket's size — positions
+//!   whose `r` agrees with θ to 47 bits.
 //!
 //! Within a bucket, positions come in insertion order; across buckets, highest `r` first.
+//!
+//! ## Lazy after liquidations
+//!
+//! Every operation of a position's owner re-keys it exactly. A liquidation does not: it
+//! moves the node only when it raised the position's `r` (a partial liquidation of a position
+//! worth less than `debt · LIF`); otherwise the node stays where it was, and a position
+//! liquidated in full keeps its node although it has no debt. So a node's key is an **upper
+//! bound** of its position's key, and every position with debt has a node. The query still
+//! never misses a liquidatable position (a bucket below `key(θ)` holds only positions with
+//! `r < θ`) and tests each position it walks exactly (one read, the position), so it never
+//! returns a healthy one. What this buys: a liquidation touches one storage key per position
+//! (the position), not its node, its neighbours, its bucket and the bitmap, which is what
+//! lets a batch liquidate 1,500 positions in a block. [`Pallet::prune_index`] (run from
+//! `on_idle`) brings the nodes liquidations left at the top back in line.
 
 use crate::{math, pallet::*, BitmapWord, Bucket, IndexNode, Position};
 use alloc::vec::Vec;
-use backstop_primitives::MarketId;
+use backstop_primitives::{LiquidationPermission, MarketId};
 use sp_arithmetic::FixedU128;
 use sp_runtime::{DispatchError, DispatchResult};
 
@@ -277,11 +291,36 @@ impl<T: Config> Pallet<T> {
     /// Up to `max_count` borrowers of `id` whose positions are liquidatable when one
     /// collateral unit is worth `price` loan units (interest accrued to now), highest
     /// `borrow_shares / collateral` first. Exact: all and only liquidatable positions, until
-    /// `max_count` is reached. Cost O(k + b + 1), see the module docs.
+    /// `max_count` is reached. Cost O(k + s + b + 1), see the module docs (s: nodes left
+    /// above their positions by liquidations and not pruned yet).
     pub fn liquidatable_positions(
         id: MarketId,
         price: FixedU128,
         max_count: u32,
+    ) -> Result<Vec<T::AccountId>, DispatchError> {
+        Self::walk_liquidatable(id, price, max_count, u32::MAX, None)
+    }
+
+    /// [`Self::liquidatable_positions`] for one liquidator and with a bounded walk: only the
+    /// positions `T::LiquidationPermission` lets `liquidator` liquidate, visiting at most
+    /// `max_visits` index nodes (what lies beyond waits for the next call). For callers with
+    /// a weight budget, such as the backstop's sweep.
+    pub fn liquidatable_positions_for(
+        id: MarketId,
+        price: FixedU128,
+        liquidator: &T::AccountId,
+        max_count: u32,
+        max_visits: u32,
+    ) -> Result<Vec<T::AccountId>, DispatchError> {
+        Self::walk_liquidatable(id, price, max_count, max_visits, Some(liquidator))
+    }
+
+    fn walk_liquidatable(
+        id: MarketId,
+        price: FixedU128,
+        max_count: u32,
+        max_visits: u32,
+        liquidator: Option<&T::AccountId>,
     ) -> Result<Vec<T::AccountId>, DispatchError> {
         let market = Self::view_accrued(id)?;
         let threshold = math::LiquidationThreshold::new(
@@ -293,9 +332,10 @@ impl<T: Config> Pallet<T> {
         .ok_or(Error::<T>::Overflow)?;
         let threshold_key = threshold.key().ok_or(Error::<T>::Overflow)?;
         let limit = usize::try_from(max_count).unwrap_or(usize::MAX);
+        let mut visits: u32 = 0;
         let mut found = Vec::new();
         let mut next_bucket = IndexTop::<T>::get(id);
-        while let Some(key) = next_bucket {
+        'walk: while let Some(key) = next_bucket {
             if key < threshold_key || found.len() >= limit {
                 break;
             }
@@ -304,26 +344,71 @@ impl<T: Config> Pallet<T> {
             };
             let mut cursor = Some(bucket.head);
             while let Some(who) = cursor {
-                if found.len() >= limit {
-                    break;
+                if found.len() >= limit || visits >= max_visits {
+                    break 'walk;
                 }
+                visits = visits.saturating_add(1);
                 let Some(node) = IndexNodes::<T>::get(id, &who) else {
                     break;
                 };
-                let liquidatable = key > threshold_key || {
-                    let position = Positions::<T>::get(id, &who);
-                    threshold
-                        .is_exceeded_by(position.borrow_shares, position.collateral)
-                        .ok_or(Error::<T>::Overflow)?
-                };
+                // A node's key is an upper bound (liquidations leave nodes in place), so
+                // every position is tested exactly.
+                let position = Positions::<T>::get(id, &who);
+                let liquidatable = threshold
+                    .is_exceeded_by(position.borrow_shares, position.collateral)
+                    .ok_or(Error::<T>::Overflow)?;
                 cursor = node.next;
-                if liquidatable {
+                let permitted =
+                    liquidator.is_none_or(|l| T::LiquidationPermission::may_liquidate(id, &who, l));
+                if liquidatable && permitted {
                     found.push(who);
                 }
             }
             next_bucket = bucket.lower;
         }
         Ok(found)
+    }
+
+    /// Brings up to `max_steps` nodes at the top of `id`'s index in line with their positions
+    /// (a node a full liquidation left behind is removed, one a partial liquidation left
+    /// above its position's key moves down), walking from the highest key down and skipping
+    /// nodes that are in line. Returns the nodes visited. Liquidations leave their nodes at
+    /// the top, where the walk starts, so a few steps per block keep the index tight.
+    pub fn prune_index(id: MarketId, max_steps: u32) -> Result<u32, DispatchError> {
+        let mut visited: u32 = 0;
+        let mut next_bucket = IndexTop::<T>::get(id);
+        let mut stale = Vec::new();
+        'walk: while let Some(key) = next_bucket {
+            let Some(bucket) = IndexBuckets::<T>::get(id, key) else {
+                break;
+            };
+            let mut cursor = Some(bucket.head);
+            while let Some(who) = cursor {
+                if visited >= max_steps {
+                    break 'walk;
+                }
+                visited = visited.saturating_add(1);
+                let Some(node) = IndexNodes::<T>::get(id, &who) else {
+                    break 'walk;
+                };
+                let position = Positions::<T>::get(id, &who);
+                let exact = if position.borrow_shares == 0 {
+                    None
+                } else {
+                    math::position_key(position.borrow_shares, position.collateral)
+                };
+                if exact != Some(node.key) {
+                    stale.push((who.clone(), position));
+                }
+                cursor = node.next;
+            }
+            next_bucket = bucket.lower;
+        }
+        // Re-indexed after the walk, so the walk never follows a link it just changed.
+        for (who, position) in stale {
+            Self::index_update(id, &who, &position)?;
+        }
+        Ok(visited)
     }
 
     /// The index of `id` from the highest key down, as `(key, borrowers in bucket order)`.

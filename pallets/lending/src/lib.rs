@@ -96,6 +96,9 @@ pub mod types;
 pub mod weights;
 
 pub use functions::{MAX_LLTV, MIN_LLTV};
+
+/// Index nodes per market that `on_idle` brings back in line per block, at most.
+pub const PRUNE_STEPS: u32 = 8;
 pub use liquidation::Liquidation;
 pub use pallet::*;
 pub use types::*;
@@ -391,6 +394,27 @@ pub mod pallet {
 
     #[pallet::hooks]
     impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
+        /// With the block's spare weight, brings the nodes liquidations left at the top of each
+        /// market's liquidation index back in line ([`Pallet::prune_index`], at most
+        /// [`PRUNE_STEPS`] nodes per market and block).
+        fn on_idle(_n: BlockNumberFor<T>, remaining: Weight) -> Weight {
+            let per_market = T::WeightInfo::prune_index(PRUNE_STEPS);
+            let mut used = T::DbWeight::get().reads(1);
+            if remaining.any_lt(used) {
+                return Weight::zero();
+            }
+            for id in 0..NextMarketId::<T>::get() {
+                let next = used.saturating_add(per_market);
+                if remaining.any_lt(next) {
+                    break;
+                }
+                // A market that cannot be pruned now (overflow) is left for later.
+                let _ = Self::prune_index(id, PRUNE_STEPS);
+                used = next;
+            }
+            used
+        }
+
         #[cfg(feature = "try-runtime")]
         fn try_state(_n: BlockNumberFor<T>) -> Result<(), sp_runtime::TryRuntimeError> {
             Self::do_try_state()

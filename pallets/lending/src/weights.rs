@@ -52,6 +52,7 @@ pub trait WeightInfo {
 	fn repay() -> Weight;
 	fn liquidate() -> Weight;
 	fn liquidatable_positions(n: u32, k: u32, ) -> Weight;
+	fn prune_index(n: u32, ) -> Weight;
 }
 
 /// Weights for `pallet_lending` measured on the reference machine, with the runtime's database weights.
@@ -277,6 +278,17 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(k.into())))
 			.saturating_add(Weight::from_parts(0, 2609).saturating_mul(k.into()))
 	}
+	/// Provisional (an upper bound by storage operations: each step reads a node, its
+	/// position and bucket and, when stale, removes the node: neighbours, buckets, top and up
+	/// to 7 bitmap words); replaced by the benchmark when the weights are regenerated.
+	fn prune_index(n: u32, ) -> Weight {
+		Weight::from_parts(20_000_000, 3629)
+			.saturating_add(Weight::from_parts(60_000_000, 0).saturating_mul(n.into()))
+			.saturating_add(T::DbWeight::get().reads(1_u64))
+			.saturating_add(T::DbWeight::get().reads((14_u64).saturating_mul(n.into())))
+			.saturating_add(T::DbWeight::get().writes((12_u64).saturating_mul(n.into())))
+			.saturating_add(Weight::from_parts(0, 20000).saturating_mul(n.into()))
+	}
 }
 
 /// The same weights with RocksDB's database weights, for tests and mock runtimes.
@@ -328,5 +340,16 @@ impl WeightInfo for () {
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().reads((2_u64).saturating_mul(k.into())))
 			.saturating_add(Weight::from_parts(0, 2609).saturating_mul(k.into()))
+	}
+	/// Provisional (an upper bound by storage operations: each step reads a node, its
+	/// position and bucket and, when stale, removes the node: neighbours, buckets, top and up
+	/// to 7 bitmap words); replaced by the benchmark when the weights are regenerated.
+	fn prune_index(n: u32, ) -> Weight {
+		Weight::from_parts(20_000_000, 3629)
+			.saturating_add(Weight::from_parts(60_000_000, 0).saturating_mul(n.into()))
+			.saturating_add(RocksDbWeight::get().reads(1_u64))
+			.saturating_add(RocksDbWeight::get().reads((14_u64).saturating_mul(n.into())))
+			.saturating_add(RocksDbWeight::get().writes((12_u64).saturating_mul(n.into())))
+			.saturating_add(Weight::from_parts(0, 20000).saturating_mul(n.into()))
 	}
 }

@@ -64,6 +64,7 @@ impl pallet_backstop::Config for Runtime {
     /// 1e9 shares (1e-15 of the first deposit's 1e6 shares per stable unit) stay locked.
     type MinimumShares = ConstU128<1_000_000_000>;
     type MaxCollaterals = ConstU32<16>;
+    type MaxLiquidationBatch = ConstU32<64>;
     type Randomness = crate::RandomnessCollectiveFlip;
     type MaxSeats = ConstU32<16>;
     type MaxBidders = ConstU32<64>;
@@ -110,6 +111,7 @@ impl pallet_avatar::Config for Runtime {
     /// next to the genesis ones within pallet-lending's `MaxMarkets` (64).
     type MaxMarkets = ConstU32<16>;
     type PalletId = AvatarPalletId;
+    type MaxLiquidationBatch = ConstU32<64>;
     type WeightInfo = pallet_avatar::weights::SubstrateWeight<Runtime>;
     #[cfg(feature = "runtime-benchmarks")]
     type BenchmarkHelper = benchmark_helpers::DefiBenchmarkHelper;

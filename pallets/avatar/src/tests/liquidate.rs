@@ -362,12 +362,13 @@ fn big_positions_the_market_sees_unhealthy_are_still_liquidated_per_seat() {
         // one part alone does not make the market position healthy (500 against 5.16 ETH ·
         // 110 · 0.8 = 454): both go through the market's own liquidation.
         set_eth_price(110);
-        assert_ok!(Avatar::liquidate(
-            RuntimeOrigin::signed(MEMBER_1),
-            MARKET,
-            ALICE,
-            500 * UNIT
-        ));
+        let post =
+            Avatar::liquidate(RuntimeOrigin::signed(MEMBER_1), MARKET, ALICE, 500 * UNIT).unwrap();
+        // Charged as the route it took.
+        assert_eq!(
+            post.actual_weight,
+            Some(<() as crate::WeightInfo>::liquidate_in_market())
+        );
         let after_first = market_position(ALICE).borrow_assets;
         assert!(Lending::is_liquidatable(MARKET, &Avatar::avatar_of(&ALICE)).unwrap());
         assert_noop!(
@@ -398,6 +399,16 @@ fn the_market_refuses_every_direct_liquidation_of_an_avatar() {
         ));
         assert!(<Avatar as LiquidationPermission<AccountId>>::may_liquidate(
             MARKET, &avatar, &avatar
+        ));
+        // Avatars are known by their id's prefix first (no storage read for other
+        // accounts), then by the registry: an id with the prefix but no user is not one.
+        assert!(Avatar::is_avatar(&avatar));
+        assert!(!Avatar::is_avatar(&OUTSIDER));
+        assert!(!Avatar::is_avatar(&Avatar::avatar_of(&BOB)));
+        assert!(<Avatar as LiquidationPermission<AccountId>>::may_liquidate(
+            MARKET,
+            &Avatar::avatar_of(&BOB),
+            &OUTSIDER
         ));
         set_eth_price(1200);
         assert_ok!(Avatar::sync(RuntimeOrigin::signed(OUTSIDER), MARKET, ALICE));

@@ -215,6 +215,7 @@ impl pallet_avatar::Config for Test {
     type MaxSeats = ConstU32<4>;
     type MaxMarkets = ConstU32<1>;
     type PalletId = AvatarPalletId;
+    type MaxLiquidationBatch = ConstU32<8>;
     type WeightInfo = ();
     #[cfg(feature = "runtime-benchmarks")]
     type BenchmarkHelper = BenchmarkHelper;
@@ -324,6 +325,16 @@ impl backstop_primitives::LendingMarket<AccountId> for QuotedLending {
         let skew = QUOTE_SKEW.with(|s| *s.borrow());
         Ok(quote.saturating_add_signed(skew))
     }
+    fn liquidate_many(
+        liquidator: &AccountId,
+        market: MarketId,
+        borrowers: &[AccountId],
+        budget: Balance,
+    ) -> Result<backstop_primitives::BatchLiquidation<AccountId>, DispatchError> {
+        <Real as backstop_primitives::LendingMarket<AccountId>>::liquidate_many(
+            liquidator, market, borrowers, budget,
+        )
+    }
     fn liquidate(
         liquidator: &AccountId,
         market: MarketId,
@@ -353,6 +364,17 @@ impl backstop_primitives::LendingMarket<AccountId> for QuotedLending {
     ) -> Result<Vec<AccountId>, DispatchError> {
         <Real as backstop_primitives::LendingMarket<AccountId>>::liquidatable_positions(
             market, price, max_count,
+        )
+    }
+    fn liquidatable_positions_for(
+        market: MarketId,
+        price: sp_arithmetic::FixedU128,
+        liquidator: &AccountId,
+        max_count: u32,
+        max_visits: u32,
+    ) -> Result<Vec<AccountId>, DispatchError> {
+        <Real as backstop_primitives::LendingMarket<AccountId>>::liquidatable_positions_for(
+            market, price, liquidator, max_count, max_visits,
         )
     }
 }

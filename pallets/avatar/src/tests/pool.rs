@@ -80,12 +80,14 @@ fn the_pool_buys_back_the_cushion_repays_the_market_and_pays_the_jar() {
         // The pool liquidates the whole 1 000: both cushions (200) back to the members at
         // par, 800 of market debt. Collateral: 1 000 · LIF = 1 063.829787 USD, / 1 200 =
         // 0.886524 ETH, worth 1 063.828800: gain 63.828800, half to the jar: 31.914400.
-        assert_ok!(Avatar::pool_liquidate(
-            RuntimeOrigin::signed(OUTSIDER),
-            MARKET,
-            ALICE,
-            1_000 * UNIT
-        ));
+        let post =
+            Avatar::pool_liquidate(RuntimeOrigin::signed(OUTSIDER), MARKET, ALICE, 1_000 * UNIT)
+                .unwrap();
+        // Charged for the heavier route, refunded to the split's weight.
+        assert_eq!(
+            post.actual_weight,
+            Some(<() as crate::WeightInfo>::pool_liquidate())
+        );
         let (seized, to_jar) = (886_524, 31_914_400);
         let cost = 1_000 * UNIT + to_jar;
         assert_eq!(
@@ -215,6 +217,47 @@ fn the_pool_liquidation_is_refused_outside_the_rules() {
         assert_noop!(
             Avatar::pool_liquidate(keeper, MARKET, ALICE, 1_000 * UNIT),
             sp_runtime::TokenError::FundsUnavailable
+        );
+    });
+}
+
+#[test]
+fn a_pool_batch_liquidates_what_it_may_and_skips_the_rest() {
+    ExtBuilder::default().build_and_execute(|| {
+        cushioned_position();
+        open_position(BOB, UNIT, 100 * UNIT);
+        set_eth_price(1200);
+        assert_ok!(Avatar::sync(RuntimeOrigin::signed(OUTSIDER), MARKET, ALICE));
+        run_to_block(601);
+        let users = frame_support::BoundedVec::try_from(vec![ALICE, BOB, OUTSIDER]).unwrap();
+        let post =
+            Avatar::pool_liquidate_many(RuntimeOrigin::signed(OUTSIDER), MARKET, users).unwrap();
+        // ALICE in full: the whole debt_backstop (cushions bought back, market debt repaid).
+        assert_eq!(market_position(ALICE).borrow_assets, 0);
+        assert_eq!(cushion(ALICE), 0);
+        // BOB is healthy, OUTSIDER has no avatar: skipped, each with its reason.
+        let skipped: Vec<_> = avatar_events()
+            .into_iter()
+            .filter_map(|e| match e {
+                Event::PoolLiquidationSkipped { user, error, .. } => Some((user, error)),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(
+            skipped,
+            vec![
+                (BOB, Error::<Test>::PositionHealthy.into()),
+                (OUTSIDER, Error::<Test>::NoAvatar.into())
+            ]
+        );
+        assert_eq!(market_position(BOB).borrow_assets, 100 * UNIT);
+        // Charged at the heavier route per user; ALICE's refunded to the route she took.
+        use crate::WeightInfo;
+        let heavier = <() as WeightInfo>::pool_liquidate()
+            .max(<() as WeightInfo>::pool_liquidate_in_market());
+        assert_eq!(
+            post.actual_weight,
+            Some(<() as WeightInfo>::pool_liquidate() + heavier + heavier)
         );
     });
 }

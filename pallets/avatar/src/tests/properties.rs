@@ -70,9 +70,10 @@ proptest! {
                 Avatar::pool_liquidate(RuntimeOrigin::signed(OUTSIDER), MARKET, ALICE, amount)
             } else {
                 Avatar::liquidate(RuntimeOrigin::signed(MEMBER_1), MARKET, ALICE, amount)
-            };
+            }
+            .map_err(|e| e.error);
             match result {
-                Ok(()) => {
+                Ok(_) => {
                     let Event::Liquidated { amount: done, repaid, cushion_used, .. } =
                         last_event() else { panic!("a liquidation event") };
                     assert_eq!(repaid + cushion_used, done);

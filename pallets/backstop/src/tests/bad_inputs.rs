@@ -99,6 +99,16 @@ fn root() -> RuntimeOrigin {
     RuntimeOrigin::root()
 }
 fn nothing() {}
+/// A batch of positions for `liquidate_many`.
+fn batch(
+    list: &[AccountId],
+) -> frame_support::BoundedVec<AccountId, frame_support::traits::ConstU32<64>> {
+    frame_support::BoundedVec::truncate_from(list.to_vec())
+}
+/// A call's result without its post-dispatch info (the table compares errors only).
+fn no_info(result: frame_support::dispatch::DispatchResultWithPostInfo) -> DispatchResult {
+    result.map(|_| ()).map_err(|e| e.error)
+}
 /// ALICE's pool shares.
 fn shares(who: AccountId) -> u128 {
     SharesOf::<Test>::get(who).unwrap_or_default()
@@ -250,6 +260,17 @@ fn cases() -> Vec<Case> {
         row("liquidate: healthy", healthy, || Backstop::liquidate(signed(KEEPER), ETH_MARKET, BORROWER_1, super::SEIZED), LendingError::<Test>::PositionHealthy),
         row("liquidate: pool without stable", unhealthy_no_stable, || Backstop::liquidate(signed(KEEPER), ETH_MARKET, BORROWER_1, super::SEIZED), Error::<Test>::InsufficientStable),
         row("liquidate: stale price", unhealthy_stale, || Backstop::liquidate(signed(KEEPER), ETH_MARKET, BORROWER_1, super::SEIZED), Error::<Test>::OracleStale),
+        // liquidate_many: only batch-wide reasons fail it (a position that cannot be
+        // liquidated is skipped, see tests/liquidate.rs)
+        row("liquidate_many: unsigned", unhealthy, || no_info(Backstop::liquidate_many(none(), ETH_MARKET, batch(&[BORROWER_1]))), BadOrigin),
+        row("liquidate_many: unknown market", unhealthy, || no_info(Backstop::liquidate_many(signed(KEEPER), NO_MARKET, batch(&[BORROWER_1]))), Error::<Test>::UnknownMarket),
+        row("liquidate_many: market not lending stable", unhealthy, || no_info(Backstop::liquidate_many(signed(KEEPER), ETH_LOAN_MARKET, batch(&[BORROWER_1]))), Error::<Test>::NotStableMarket),
+        row("liquidate_many: stale price", unhealthy_stale, || no_info(Backstop::liquidate_many(signed(KEEPER), ETH_MARKET, batch(&[BORROWER_1]))), Error::<Test>::OracleStale),
+        // set_sweep_cap
+        row("set_sweep_cap: signed", nothing, || Backstop::set_sweep_cap(signed(ALICE), 8), BadOrigin),
+        row("set_sweep_cap: unsigned", nothing, || Backstop::set_sweep_cap(none(), 8), BadOrigin),
+        row("set_sweep_cap: above MaxLiquidationBatch", nothing, || Backstop::set_sweep_cap(root(), 65), Error::<Test>::SweepCapOutOfBounds),
+        row("set_sweep_cap: u32::MAX", nothing, || Backstop::set_sweep_cap(root(), u32::MAX), Error::<Test>::SweepCapOutOfBounds),
         // set_params
         row("set_params: signed", nothing, || Backstop::set_params(signed(ALICE), PoolParams::default()), BadOrigin),
         row("set_params: unsigned", nothing, || Backstop::set_params(none(), PoolParams::default()), BadOrigin),

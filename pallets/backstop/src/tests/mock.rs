@@ -282,6 +282,7 @@ impl pallet_backstop::Config for Test {
     type PalletId = BackstopPalletId;
     type MinimumShares = ConstU128<MINIMUM_SHARES>;
     type MaxCollaterals = ConstU32<2>;
+    type MaxLiquidationBatch = ConstU32<64>;
     type Randomness = TestRandomness;
     type MaxSeats = ConstU32<MAX_SEATS>;
     type MaxBidders = ConstU32<MAX_BIDDERS>;

@@ -158,7 +158,8 @@ fn the_index_follows_every_position_change() {
             u128::MAX
         ));
         assert_eq!(index_order(id), vec![DAVE, CHARLIE, BOB]);
-        // A liquidation moves the borrower too.
+        // A liquidation that lowers the borrower's risk leaves its node where it was (an
+        // upper bound of its key); pruning moves it down.
         feed_price(ETH, FixedU128::from_rational(15, 10));
         assert_eq!(query(id, FixedU128::from_rational(15, 10), 10), vec![DAVE]);
         assert_ok!(Lending::liquidate(
@@ -168,6 +169,8 @@ fn the_index_follows_every_position_change() {
             10 * UNIT
         ));
         assert!(IndexNodes::<Test>::contains_key(id, DAVE));
+        assert_eq!(index_order(id), vec![DAVE, CHARLIE, BOB]);
+        assert_eq!(Lending::prune_index(id, 8), Ok(3));
         assert_eq!(index_order(id).len(), 3);
     });
 }

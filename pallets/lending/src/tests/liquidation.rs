@@ -179,6 +179,9 @@ fn bad_debt_is_realised_and_socialised() {
             vec![(id, BOB, bad_debt)]
         );
         assert!(!Positions::<Test>::contains_key(id, BOB));
+        // The index is lazy on liquidation: the node stays until pruned.
+        assert!(IndexNodes::<Test>::contains_key(id, BOB));
+        assert_eq!(Lending::prune_index(id, 8), Ok(1));
         assert!(!IndexNodes::<Test>::contains_key(id, BOB));
         let market = Markets::<Test>::get(id).unwrap();
         assert_eq!(market.total_borrow_assets, 0);

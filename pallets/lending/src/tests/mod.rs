@@ -5,6 +5,7 @@ pub mod mock;
 
 mod amounts;
 mod bad_inputs;
+mod batch;
 mod borrow;
 mod decimals;
 mod index;
