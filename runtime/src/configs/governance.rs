@@ -49,7 +49,7 @@ pub const PAUSABLE_PALLETS: [&str; 3] = ["Lending", "Backstop", "Avatar"];
 
 /// Calls of [`PAUSABLE_PALLETS`] that are never pausable, `(pallet, call)`: the ways out
 /// (withdrawals, repayments, claims, leaving) and the governance setters.
-pub const NEVER_PAUSABLE_CALLS: [(&str, &str); 18] = [
+pub const NEVER_PAUSABLE_CALLS: [(&str, &str); 19] = [
     // Ways out.
     ("Lending", "withdraw"),
     ("Lending", "withdraw_collateral"),
@@ -69,6 +69,7 @@ pub const NEVER_PAUSABLE_CALLS: [(&str, &str); 18] = [
     ("Backstop", "set_franchise_params"),
     ("Backstop", "set_sharing_params"),
     ("Backstop", "set_score_weight"),
+    ("Backstop", "set_sweep_cap"),
     ("Avatar", "set_params"),
 ];
 
