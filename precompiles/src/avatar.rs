@@ -2,8 +2,8 @@
 //! pool's and anyone's liquidation of avatar positions, and their views.
 
 use crate::{
-    account_of, address_of, amount, caller, charge_view, dispatch, guard, revert_of, Runtime,
-    RuntimeCallOf, AVATAR_INDEX,
+    account_of, accounts_of, address_of, amount, caller, charge_view, dispatch, guard, revert_of,
+    Runtime, RuntimeCallOf, AVATAR_INDEX,
 };
 use alloc::vec::Vec;
 use backstop_primitives::Assignee;
@@ -91,40 +91,48 @@ where
             Calls::leave(_) => Avatar::<T>::leave {},
             Calls::topUp(c) => Avatar::<T>::top_up {
                 market: c.market,
-                user: account_of::<T>(&c.user),
+                user: account_of::<T>(env, &c.user)?,
                 amount: amount(&c.amount)?,
             },
             Calls::liquidate(c) => Avatar::<T>::liquidate {
                 market: c.market,
-                user: account_of::<T>(&c.user),
+                user: account_of::<T>(env, &c.user)?,
                 amount: amount(&c.amount)?,
             },
             Calls::poolLiquidate(c) => Avatar::<T>::pool_liquidate {
                 market: c.market,
-                user: account_of::<T>(&c.user),
+                user: account_of::<T>(env, &c.user)?,
                 amount: amount(&c.amount)?,
+            },
+            Calls::poolLiquidateMany(c) => Avatar::<T>::pool_liquidate_many {
+                market: c.market,
+                users: accounts_of::<T, <T as pallet_avatar::Config>::MaxLiquidationBatch>(
+                    env, &c.users,
+                )?,
             },
             Calls::openLiquidate(c) => Avatar::<T>::open_liquidate {
                 market: c.market,
-                user: account_of::<T>(&c.user),
+                user: account_of::<T>(env, &c.user)?,
                 amount: amount(&c.amount)?,
             },
             Calls::sync(c) => Avatar::<T>::sync {
                 market: c.market,
-                user: account_of::<T>(&c.user),
+                user: account_of::<T>(env, &c.user)?,
             },
             Calls::avatarOf(c) => {
                 charge_view(env, 0, VIEW_COMPUTE)?;
-                let avatar = pallet_avatar::Pallet::<T>::avatar_of(&account_of::<T>(&c.user));
+                let avatar = pallet_avatar::Pallet::<T>::avatar_of(&account_of::<T>(env, &c.user)?);
                 return Ok(IAvatar::avatarOfCall::abi_encode_returns(&address_of::<T>(
                     &avatar,
                 )));
             }
             Calls::debtBackstopOf(c) => {
                 charge_view(env, DEBT_READS, VIEW_COMPUTE)?;
-                let debt =
-                    pallet_avatar::Pallet::<T>::debt_backstop(c.market, &account_of::<T>(&c.user))
-                        .map_err(revert_of::<T>)?;
+                let debt = pallet_avatar::Pallet::<T>::debt_backstop(
+                    c.market,
+                    &account_of::<T>(env, &c.user)?,
+                )
+                .map_err(revert_of::<T>)?;
                 return Ok(IAvatar::debtBackstopOfCall::abi_encode_returns(
                     &U256::from(debt),
                 ));
@@ -133,14 +141,14 @@ where
                 charge_view(env, PRIORITY_READS, VIEW_COMPUTE)?;
                 let may = pallet_avatar::Pallet::<T>::priority_passed(
                     c.market,
-                    &account_of::<T>(&c.user),
+                    &account_of::<T>(env, &c.user)?,
                 );
                 return Ok(IAvatar::poolMayLiquidateCall::abi_encode_returns(&may));
             }
             Calls::assigned(c) => {
                 let seats = u64::from(<T as pallet_backstop::Config>::MaxSeats::get());
                 charge_view(env, ASSIGNED_READS.saturating_add(seats), VIEW_COMPUTE)?;
-                let avatar = pallet_avatar::Pallet::<T>::avatar_of(&account_of::<T>(&c.user));
+                let avatar = pallet_avatar::Pallet::<T>::avatar_of(&account_of::<T>(env, &c.user)?);
                 let a = pallet_backstop::Pallet::<T>::assignment(c.market, &avatar);
                 let (member, pool) = match &a.assignee {
                     Assignee::Member(member) => (address_of::<T>(member), false),

@@ -2,8 +2,8 @@
 //! refunds) and the reward jar (claim), and their views.
 
 use crate::{
-    account_of, amount, caller, charge_view, dispatch, emit, guard, revert_of, Runtime,
-    RuntimeCallOf, BACKSTOP_INDEX,
+    account_of, accounts_of, amount, caller, charge_view, dispatch, emit, guard, revert_of,
+    Runtime, RuntimeCallOf, BACKSTOP_INDEX,
 };
 use alloc::vec::Vec;
 use core::marker::PhantomData;
@@ -82,6 +82,7 @@ where
                 | Calls::redeem(_)
                 | Calls::swap(_)
                 | Calls::liquidate(_)
+                | Calls::liquidateMany(_)
                 | Calls::bid(_)
                 | Calls::claim(_)
                 | Calls::withdrawRefund(_)
@@ -152,7 +153,7 @@ where
                 let who = caller(env)?;
                 let call = pallet_backstop::Call::<T>::liquidate {
                     market: c.market,
-                    borrower: account_of::<T>(&c.borrower),
+                    borrower: account_of::<T>(env, &c.borrower)?,
                     seized_collateral: amount(&c.seizedCollateral)?,
                 };
                 dispatch(env, who.clone(), call.into())?;
@@ -165,6 +166,19 @@ where
                         seizedCollateral: c.seizedCollateral,
                     },
                 )?;
+                Ok(Vec::new())
+            }
+            Calls::liquidateMany(c) => {
+                let who = caller(env)?;
+                let borrowers = accounts_of::<
+                    T,
+                    <T as pallet_backstop::Config>::MaxLiquidationBatch,
+                >(env, &c.borrowers)?;
+                let call = pallet_backstop::Call::<T>::liquidate_many {
+                    market: c.market,
+                    borrowers,
+                };
+                dispatch(env, who, call.into())?;
                 Ok(Vec::new())
             }
             Calls::bid(c) => {
@@ -232,7 +246,7 @@ where
             }
             Calls::sharesOf(c) => {
                 charge_view(env, ITEM_READS, 0)?;
-                let shares = Backstop::<T>::shares_of(&account_of::<T>(&c.who));
+                let shares = Backstop::<T>::shares_of(&account_of::<T>(env, &c.who)?);
                 Ok(IBackstop::sharesOfCall::abi_encode_returns(&U256::from(
                     shares,
                 )))
@@ -243,22 +257,22 @@ where
                     Self::pool_value_reads().saturating_add(1),
                     VIEW_COMPUTE,
                 )?;
-                let value =
-                    Backstop::<T>::value_of(&account_of::<T>(&c.who)).map_err(revert_of::<T>)?;
+                let value = Backstop::<T>::value_of(&account_of::<T>(env, &c.who)?)
+                    .map_err(revert_of::<T>)?;
                 Ok(IBackstop::valueOfCall::abi_encode_returns(&U256::from(
                     value,
                 )))
             }
             Calls::scoreOf(c) => {
                 charge_view(env, Self::score_reads(), VIEW_COMPUTE)?;
-                let score = Backstop::<T>::score_of(&account_of::<T>(&c.who));
+                let score = Backstop::<T>::score_of(&account_of::<T>(env, &c.who)?);
                 Ok(IBackstop::scoreOfCall::abi_encode_returns(&U256::from(
                     score,
                 )))
             }
             Calls::claimable(c) => {
                 charge_view(env, Self::score_reads(), VIEW_COMPUTE)?;
-                let claimable = Backstop::<T>::claimable(&account_of::<T>(&c.who));
+                let claimable = Backstop::<T>::claimable(&account_of::<T>(env, &c.who)?);
                 Ok(IBackstop::claimableCall::abi_encode_returns(&U256::from(
                     claimable,
                 )))
@@ -266,7 +280,7 @@ where
             Calls::refundOf(c) => {
                 charge_view(env, ITEM_READS, 0)?;
                 let refund =
-                    pallet_backstop::Refunds::<T>::get(account_of::<T>(&c.who)).unwrap_or(0);
+                    pallet_backstop::Refunds::<T>::get(account_of::<T>(env, &c.who)?).unwrap_or(0);
                 Ok(IBackstop::refundOfCall::abi_encode_returns(&U256::from(
                     refund,
                 )))

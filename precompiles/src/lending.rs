@@ -70,19 +70,21 @@ where
             },
             Calls::repay(c) => pallet_lending::Call::<T>::repay {
                 market: c.market,
-                on_behalf_of: account_of::<T>(&c.onBehalfOf),
+                on_behalf_of: account_of::<T>(env, &c.onBehalfOf)?,
                 assets: amount(&c.assets)?,
             },
             Calls::liquidate(c) => pallet_lending::Call::<T>::liquidate {
                 market: c.market,
-                borrower: account_of::<T>(&c.borrower),
+                borrower: account_of::<T>(env, &c.borrower)?,
                 seized_collateral: amount(&c.seizedCollateral)?,
             },
             Calls::position(c) => {
                 charge_view(env, POSITION_READS, VIEW_COMPUTE)?;
-                let p =
-                    pallet_lending::Pallet::<T>::position_info(c.market, &account_of::<T>(&c.who))
-                        .map_err(revert_of::<T>)?;
+                let p = pallet_lending::Pallet::<T>::position_info(
+                    c.market,
+                    &account_of::<T>(env, &c.who)?,
+                )
+                .map_err(revert_of::<T>)?;
                 return Ok(ILending::positionCall::abi_encode_returns(
                     &ILending::positionReturn {
                         supplyShares: U256::from(p.supply_shares),
@@ -97,7 +99,7 @@ where
                 charge_view(env, PRICED_READS, VIEW_COMPUTE)?;
                 let h = pallet_lending::Pallet::<T>::position_health(
                     c.market,
-                    &account_of::<T>(&c.who),
+                    &account_of::<T>(env, &c.who)?,
                 )
                 .map_err(revert_of::<T>)?;
                 return Ok(ILending::healthCall::abi_encode_returns(

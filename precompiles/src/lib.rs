@@ -68,7 +68,7 @@ use pallet_revive::precompiles::{
     },
     AddressMapper, AddressMatcher, Error, Ext, RuntimeCosts, H160, H256,
 };
-use sp_runtime::{traits::Dispatchable, DispatchError, ModuleError};
+use sp_runtime::{traits::Dispatchable, BoundedVec, DispatchError, ModuleError};
 
 /// Index of [`LendingPrecompile`] (bytes 16-17 of its address).
 pub const LENDING_INDEX: u16 = 0x0B01;
@@ -192,9 +192,33 @@ pub(crate) fn caller<T: Runtime>(env: &impl Ext<T = T>) -> Result<T::AccountId, 
         .map_err(|_| revert("Precompile.RootCaller"))
 }
 
-/// The account an EVM address stands for (pallet-revive's address mapping).
-pub(crate) fn account_of<T: Runtime>(address: &Address) -> T::AccountId {
-    <T as pallet_revive::Config>::AddressMapper::to_account_id(&H160::from(address.into_array()))
+/// The account an EVM address stands for (pallet-revive's address mapping, one storage read,
+/// charged).
+pub(crate) fn account_of<T: Runtime>(
+    env: &mut impl Ext<T = T>,
+    address: &Address,
+) -> Result<T::AccountId, Error> {
+    charge_view(env, 1, 0)?;
+    Ok(<T as pallet_revive::Config>::AddressMapper::to_account_id(
+        &H160::from(address.into_array()),
+    ))
+}
+
+/// The accounts of a batch of addresses, at most `S` of them (more revert with
+/// `"Precompile.BatchTooLarge"` before any is mapped).
+pub(crate) fn accounts_of<T: Runtime, S: Get<u32>>(
+    env: &mut impl Ext<T = T>,
+    addresses: &[Address],
+) -> Result<BoundedVec<T::AccountId, S>, Error> {
+    let too_large = || revert("Precompile.BatchTooLarge");
+    if u32::try_from(addresses.len()).map_or(true, |len| len > S::get()) {
+        return Err(too_large());
+    }
+    let accounts = addresses
+        .iter()
+        .map(|address| account_of::<T>(env, address))
+        .collect::<Result<Vec<_>, _>>()?;
+    BoundedVec::try_from(accounts).map_err(|_| too_large())
 }
 
 /// The EVM address of an account.

@@ -1029,7 +1029,7 @@ fn a_vault_pools_users_usd_into_the_backstop() {
             .abi_encode(),
         )
         .ok();
-        let deposited = call(
+        let deposit = call(
             &user,
             vault,
             IVault::depositCall {
@@ -1037,8 +1037,14 @@ fn a_vault_pools_users_usd_into_the_backstop() {
                 receiver: addr(&user),
             }
             .abi_encode(),
-        )
-        .ok();
+        );
+        println!(
+            "| BackstopVault.deposit (contract: ERC20.transferFrom + IBackstop.deposit) | {} | {} | {} |",
+            deposit.gas,
+            deposit.weight.ref_time(),
+            deposit.weight.proof_size()
+        );
+        let deposited = deposit.ok();
         let shares = decode_u256(&deposited);
         assert!(shares > 0);
         // The vault holds the pool shares; Bob holds as many vault shares.
@@ -1254,5 +1260,103 @@ fn a_paused_call_is_paused_through_the_precompile_too() {
         // The precompile dispatches through the runtime's call filter.
         assert_reverts(&account(Bob), LENDING, supply, "System.CallFiltered");
         assert_eq!(position(&account(Bob)).supply_shares, 0);
+    });
+}
+
+#[test]
+fn batch_liquidations_through_the_precompiles() {
+    dev_ext().execute_with(|| {
+        let (borrower, _) = pool_scene();
+        let keeper = account(Eve);
+        // An avatar position, opened while ETH is at 2500.
+        let user = account(Ferdie);
+        for data in [
+            IAvatar::supplyCollateralCall {
+                market: ETH_USD_MARKET,
+                amount: u(eth(1)),
+            }
+            .abi_encode(),
+            IAvatar::borrowCall {
+                market: ETH_USD_MARKET,
+                assets: u(usd(1_000)),
+            }
+            .abi_encode(),
+        ] {
+            call(&user, AVATAR, data).ok();
+        }
+
+        // More positions than `MaxLiquidationBatch` revert before anything is read.
+        assert_reverts(
+            &keeper,
+            BACKSTOP,
+            IBackstop::liquidateManyCall {
+                market: ETH_USD_MARKET,
+                borrowers: vec![addr(&borrower); 65],
+            }
+            .abi_encode(),
+            "Precompile.BatchTooLarge",
+        );
+        // The pool liquidates the unhealthy position in full and skips the healthy one (Bob
+        // has no debt) and the avatar's (only the avatar pallet may liquidate it).
+        let outcome = call(
+            &keeper,
+            BACKSTOP,
+            IBackstop::liquidateManyCall {
+                market: ETH_USD_MARKET,
+                borrowers: vec![
+                    addr(&borrower),
+                    addr(&account(Bob)),
+                    addr(&Avatar::avatar_account(user.clone())),
+                ],
+            }
+            .abi_encode(),
+        );
+        println!(
+            "| IBackstop.liquidateMany (1 liquidated, 2 skipped) | {} | {} | {} |",
+            outcome.gas,
+            outcome.weight.ref_time(),
+            outcome.weight.proof_size()
+        );
+        outcome.ok();
+        assert_eq!(position(&borrower).borrow_assets, 0);
+        assert!(position(&borrower).collateral > 0);
+        assert!(Assets::balance(ETH, Backstop::account_id()) > 0);
+        let avatar_debt = Avatar::debt_backstop(ETH_USD_MARKET, &user).unwrap();
+        assert!(avatar_debt >= usd(1_000));
+
+        // ETH at 1200: the avatar position is liquidatable; the pool takes all of it.
+        run_block(3, T0 + 12_000);
+        feed_eth(1_200);
+        call(
+            &keeper,
+            AVATAR,
+            IAvatar::syncCall {
+                market: ETH_USD_MARKET,
+                user: addr(&user),
+            }
+            .abi_encode(),
+        )
+        .ok();
+        assert_reverts(
+            &keeper,
+            AVATAR,
+            IAvatar::poolLiquidateManyCall {
+                market: ETH_USD_MARKET,
+                users: vec![addr(&user); 65],
+            }
+            .abi_encode(),
+            "Precompile.BatchTooLarge",
+        );
+        call(
+            &keeper,
+            AVATAR,
+            IAvatar::poolLiquidateManyCall {
+                market: ETH_USD_MARKET,
+                users: vec![addr(&user), addr(&account(Bob))],
+            }
+            .abi_encode(),
+        )
+        .ok();
+        assert_eq!(Avatar::debt_backstop(ETH_USD_MARKET, &user).unwrap(), 0);
     });
 }

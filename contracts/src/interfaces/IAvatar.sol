@@ -82,6 +82,13 @@ interface IAvatar {
     ///      `Backstop.InsufficientStable`, `Avatar.NoAvatar`, `Avatar.NoPosition`.
     function poolLiquidate(uint32 market, address user, uint256 amount) external;
 
+    /// @notice Have the backstop pool liquidate the whole `debtBackstop` of each of `users` in
+    ///         `market` whose members' priority is over; a user whose position cannot be
+    ///         liquidated now is skipped, never failing the batch. The caller is the keeper.
+    /// @param users At most the runtime's `MaxLiquidationBatch` (64 on the dev chain) users;
+    ///        more revert with `"Precompile.BatchTooLarge"`.
+    function poolLiquidateMany(uint32 market, address[] calldata users) external;
+
     /// @notice After the members' priority and the pool's turn, liquidate `amount` (loan
     ///         smallest units) of `user`'s `debtBackstop` paying from the caller's own stable,
     ///         for collateral at the market's incentive (only while the market itself sees the

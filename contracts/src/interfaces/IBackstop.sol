@@ -66,6 +66,17 @@ interface IBackstop {
     ///      the market's `Lending.PositionHealthy`, `Lending.LiquidationNotPermitted`, ...
     function liquidate(uint32 market, address borrower, uint256 seizedCollateral) external;
 
+    /// @notice Have the pool liquidate in full, in one pass, every position of `borrowers` in
+    ///         `market` that is liquidatable now. A position that cannot be liquidated (no debt,
+    ///         healthy, an avatar's, beyond the pool's idle stable) is skipped, never failing the
+    ///         batch. The caller earns the pool's caller fee of the batch's gain, in collateral.
+    ///         Charged for `borrowers.length` liquidations; skipped positions are refunded.
+    /// @param borrowers At most the runtime's `MaxLiquidationBatch` (64 on the dev chain)
+    ///        accounts; more revert with `"Precompile.BatchTooLarge"`.
+    /// @dev Errors: `Backstop.UnknownMarket`, `Backstop.NotStableMarket`,
+    ///      `Backstop.OracleStale`, `Backstop.PriceMissing`, `Backstop.TooManyCollaterals`.
+    function liquidateMany(uint32 market, address[] calldata borrowers) external;
+
     /// @notice Bid `amount` of stable for a seat of the next franchise epoch, committing
     ///         `commitment` of stable liquidity for top-ups and member liquidations; both are
     ///         held until the auction settles. The whole new bid is given, not an increment.
