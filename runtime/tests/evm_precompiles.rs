@@ -45,6 +45,17 @@ alloy::sol! {
         function convertToAssets(uint256 shares) external view returns (uint256);
     }
 
+    interface IKeeper {
+        function liquidateAndBuy(
+            uint32 market,
+            address borrower,
+            uint256 seized,
+            uint32 collateral,
+            uint256 stableIn,
+            uint256 minOut
+        ) external returns (uint256 received);
+    }
+
     interface IERC20 {
         function totalSupply() external view returns (uint256);
         function balanceOf(address account) external view returns (uint256);
@@ -59,6 +70,7 @@ alloy::sol! {
 
 const FORWARDER_BYTECODE: &str = include_str!("../../contracts/build/Forwarder.bin");
 const VAULT_BYTECODE: &str = include_str!("../../contracts/build/BackstopVault.bin");
+const KEEPER_BYTECODE: &str = include_str!("../../contracts/build/BackstopKeeper.bin");
 
 const LENDING: H160 = H160(LENDING_ADDRESS);
 const BACKSTOP: H160 = H160(BACKSTOP_ADDRESS);
@@ -1358,5 +1370,55 @@ fn batch_liquidations_through_the_precompiles() {
         )
         .ok();
         assert_eq!(Avatar::debt_backstop(ETH_USD_MARKET, &user).unwrap(), 0);
+    });
+}
+
+#[test]
+fn a_keeper_liquidates_and_buys_the_collateral_back_with_a_minimum() {
+    dev_ext().execute_with(|| {
+        let (borrower, _) = pool_scene();
+        let owner = account(Alice);
+        let (keeper, keeper_account) = deploy(KEEPER_BYTECODE, &owner);
+        assert_ok!(Assets::transfer(
+            RuntimeOrigin::signed(owner.clone()),
+            USD.into(),
+            keeper_account.clone().into(),
+            usd(5_000)
+        ));
+        let round_trip = |min_out: u128| {
+            IKeeper::liquidateAndBuyCall {
+                market: ETH_USD_MARKET,
+                borrower: addr(&borrower),
+                seized: u(eth(4)),
+                collateral: ETH,
+                stableIn: u(usd(3_000)),
+                minOut: u(min_out),
+            }
+            .abi_encode()
+        };
+
+        // A minimum above what comes in undoes the liquidation and the purchase.
+        assert_reverts(
+            &owner,
+            keeper,
+            round_trip(eth(100)),
+            "BackstopKeeper: below minimum",
+        );
+        assert_eq!(position(&borrower).collateral, eth(10));
+        // Only the owner may use it.
+        assert_reverts(
+            &account(Eve),
+            keeper,
+            round_trip(0),
+            "BackstopKeeper: not the owner",
+        );
+
+        // 3 000 USD buy at least their oracle worth at 2500 USD/ETH (1.2 ETH): the pool,
+        // heavy in ETH after the liquidation, sells below the oracle price.
+        let received = decode_u256(&call(&owner, keeper, round_trip(eth(12) / 10)).ok());
+        assert!(received >= eth(12) / 10, "{received}");
+        assert_eq!(Assets::balance(ETH, &keeper_account), received);
+        assert_eq!(Assets::balance(USD, &keeper_account), usd(2_000));
+        assert_eq!(position(&borrower).collateral, eth(6));
     });
 }
