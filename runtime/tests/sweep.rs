@@ -13,7 +13,7 @@ use backstop_runtime::{
 use common::{account, dev_ext, feed_eth, run_block, usd, T0};
 use frame_support::{
     assert_ok,
-    traits::{Get, OnIdle},
+    traits::OnIdle,
 };
 use sp_keyring::Sr25519Keyring::{self, Bob, Charlie, Dave, Eve, Ferdie};
 

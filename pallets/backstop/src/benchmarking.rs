@@ -365,7 +365,13 @@ mod benchmarks {
         open("neighbour", 0, 900 * UNIT);
         let mut borrowers = Vec::new();
         for i in 0..n {
-            borrowers.push(open("borrower", i, (1_000 + Balance::from(i)) * UNIT));
+            borrowers.push(open(
+                "borrower",
+                i,
+                1_000u128
+                    .saturating_add(Balance::from(i))
+                    .saturating_mul(UNIT),
+            ));
         }
         for i in 0..s {
             borrowers.push(open("healthy", i, 10 * UNIT));
@@ -403,7 +409,9 @@ mod benchmarks {
             let who: T::AccountId = account("borrower", i, 0);
             assert!(T::Assets::mint_into(collateral, &who, 1_000 * UNIT).is_ok());
             assert!(T::Lending::supply_collateral(&who, market, &who, 1_000 * UNIT).is_ok());
-            let debt = (1_000 + Balance::from(i)) * UNIT;
+            let debt = 1_000u128
+                .saturating_add(Balance::from(i))
+                .saturating_mul(UNIT);
             assert!(T::Lending::borrow(&who, market, debt, &who).is_ok());
             borrowers.push(who);
         }

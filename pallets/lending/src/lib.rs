@@ -55,7 +55,18 @@
 //! [`liquidatable_positions`](Pallet::liquidatable_positions) returns the `k` most
 //! liquidatable positions in O(k + b + 1) reads (b: the positions sharing θ's key, whose `r`
 //! agrees with θ to 47 bits). It is exact: it never misses a liquidatable position and never
-//! returns a healthy one.
+//! returns a healthy one. Liquidations leave their positions' nodes in place (a node's key is
+//! an upper bound of its position's), so a liquidation touches one storage key per position;
+//! `on_idle` prunes what they leave at the top of the index ([`Pallet::prune_index`]).
+//!
+//! ## Batch liquidation
+//!
+//! [`LendingMarket::liquidate_many`](backstop_primitives::LendingMarket::liquidate_many)
+//! liquidates a list of positions of one market in full (the whole debt for collateral worth
+//! it times the LIF, or all the collateral and bad debt for the rest), reading the market,
+//! its interest and the price once, paying and receiving once, and skipping with a reason
+//! (no debt, healthy, not permitted, beyond the liquidator's budget) what it cannot
+//! liquidate. The backstop pool's `liquidate_many` and its same-block sweep use it.
 //!
 //! ## Code map
 //!

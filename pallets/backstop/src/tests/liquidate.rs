@@ -254,7 +254,7 @@ mod batch {
             assert_eq!((liquidated, skipped), (2, 2));
             assert_eq!(seized, 2 * 8_865_248);
             // Each debt repaid in full (rounded up).
-            assert!(repaid >= 30_000 * UNIT && repaid <= 30_000 * UNIT + 2);
+            assert!((30_000 * UNIT..=30_000 * UNIT + 2).contains(&repaid));
             assert_eq!(StableReserve::<Test>::get(), 100_000 * UNIT - repaid);
             assert_eq!(
                 Collaterals::<Test>::get().get(&ETH).copied(),
