@@ -11,10 +11,7 @@ use backstop_runtime::{
     AllPalletsWithSystem, Backstop, Lending, Runtime, RuntimeEvent, RuntimeOrigin, System,
 };
 use common::{account, dev_ext, feed_eth, run_block, usd, T0};
-use frame_support::{
-    assert_ok,
-    traits::OnIdle,
-};
+use frame_support::{assert_ok, traits::OnIdle};
 use sp_keyring::Sr25519Keyring::{self, Bob, Charlie, Dave, Eve, Ferdie};
 
 /// The idle hooks of block `n` with the block's whole normal-class weight to spare.
