@@ -16,7 +16,7 @@ use backstop_runtime::{
     AccountId, Assets, Avatar, Backstop, Lending, Runtime, RuntimeOrigin, System,
 };
 use common::{account, dev_ext, feed_eth, run_block, usd, T0};
-use frame_support::assert_ok;
+use frame_support::{assert_ok, dispatch::GetDispatchInfo};
 use pallet_revive::{
     precompiles::alloy::{
         self,
@@ -1239,6 +1239,25 @@ fn gas_of_the_main_calls() {
             }
             .abi_encode(),
         );
+        // Each call was charged at least its extrinsic's benchmarked weight.
+        let weight_of = |name: &str| {
+            table
+                .iter()
+                .find(|(n, _, _)| n == name)
+                .map(|(_, _, w)| *w)
+                .unwrap()
+        };
+        let supply = pallet_lending::Call::<Runtime>::supply {
+            market: ETH_USD_MARKET,
+            assets: usd(1_000),
+        }
+        .get_dispatch_info()
+        .call_weight;
+        assert!(weight_of("ILending.supply (EOA)").all_gte(supply));
+        let deposit = pallet_backstop::Call::<Runtime>::deposit { amount: usd(1_000) }
+            .get_dispatch_info()
+            .call_weight;
+        assert!(weight_of("IBackstop.deposit (EOA)").all_gte(deposit));
         println!("| call | gas | ref_time (ps) | proof_size (B) |");
         println!("|---|---|---|---|");
         for (name, gas, weight) in &table {
@@ -1328,6 +1347,20 @@ fn batch_liquidations_through_the_precompiles() {
             outcome.gas,
             outcome.weight.ref_time(),
             outcome.weight.proof_size()
+        );
+        // Charged for three liquidations, refunded for the two skipped: the call used less
+        // than the extrinsic's pre-dispatch weight (EVM overhead included).
+        let charged = pallet_backstop::Call::<Runtime>::liquidate_many {
+            market: ETH_USD_MARKET,
+            borrowers: vec![borrower.clone(); 3].try_into().unwrap(),
+        }
+        .get_dispatch_info()
+        .call_weight;
+        assert!(
+            outcome.weight.ref_time() < charged.ref_time(),
+            "{} < {}",
+            outcome.weight.ref_time(),
+            charged.ref_time()
         );
         outcome.ok();
         assert_eq!(position(&borrower).borrow_assets, 0);
