@@ -758,7 +758,29 @@ fn avatars_through_the_precompile() {
             .abi_encode(),
             "Avatar.NotInTopupBand",
         );
-        // Healthy: the pool may not liquidate.
+        // Healthy: no member, the pool or anyone else may liquidate it.
+        assert_reverts(
+            &keeper,
+            AVATAR,
+            IAvatar::liquidateCall {
+                market: ETH_USD_MARKET,
+                user: addr(&user),
+                amount: u(usd(100)),
+            }
+            .abi_encode(),
+            "Avatar.PositionHealthy",
+        );
+        assert_reverts(
+            &keeper,
+            AVATAR,
+            IAvatar::openLiquidateCall {
+                market: ETH_USD_MARKET,
+                user: addr(&user),
+                amount: u(usd(100)),
+            }
+            .abi_encode(),
+            "Avatar.PositionHealthy",
+        );
         assert_reverts(
             &keeper,
             AVATAR,
@@ -796,6 +818,30 @@ fn avatars_through_the_precompile() {
             Avatar::pool_may_liquidate(ETH_USD_MARKET, user.clone())
         );
         let debt = Avatar::debt_backstop(ETH_USD_MARKET, &user).unwrap();
+        // Liquidatable now, but not by a non-member as a member, nor by anyone before the
+        // pool's turn is over.
+        assert_reverts(
+            &keeper,
+            AVATAR,
+            IAvatar::liquidateCall {
+                market: ETH_USD_MARKET,
+                user: addr(&user),
+                amount: u(debt),
+            }
+            .abi_encode(),
+            "Avatar.NotAssignedMember",
+        );
+        assert_reverts(
+            &keeper,
+            AVATAR,
+            IAvatar::openLiquidateCall {
+                market: ETH_USD_MARKET,
+                user: addr(&user),
+                amount: u(debt),
+            }
+            .abi_encode(),
+            "Avatar.PoolTurnNotPassed",
+        );
         let (forwarder, _) = funded_forwarder(0, 0);
         call(
             &keeper,
