@@ -15,7 +15,7 @@ use backstop_runtime::{
     genesis_config_presets::{whole, BTC, ETH, ETH_USD_MARKET, USD},
     AccountId, Assets, Avatar, Backstop, Lending, Runtime, RuntimeOrigin, System,
 };
-use common::{account, dev_ext, feed_eth, run_block, usd, T0};
+use common::{account, dev_ext, feed_eth, run_block, run_blocks, usd, T0};
 use frame_support::{assert_ok, dispatch::GetDispatchInfo};
 use pallet_revive::{
     precompiles::alloy::{
@@ -1499,5 +1499,124 @@ fn a_keeper_liquidates_and_buys_the_collateral_back_with_a_minimum() {
         assert_eq!(Assets::balance(ETH, &keeper_account), received);
         assert_eq!(Assets::balance(USD, &keeper_account), usd(2_000));
         assert_eq!(position(&borrower).collateral, eth(6));
+    });
+}
+
+#[test]
+fn a_contract_wins_a_seat_tops_up_and_liquidates_as_a_member() {
+    dev_ext().execute_with(|| {
+        run_blocks(1, 2, 3_000, 50);
+        let (user, depositor) = (account(Dave), account(Ferdie));
+        assert_ok!(Lending::supply(
+            RuntimeOrigin::signed(account(Eve)),
+            ETH_USD_MARKET,
+            usd(100_000)
+        ));
+        assert_ok!(Backstop::deposit(
+            RuntimeOrigin::signed(depositor),
+            usd(50_000)
+        ));
+        // The contract bids 30 USD for a seat and commits 3 000 USD: the only bidder, it wins.
+        let (member, member_account) = funded_forwarder(usd(5_000), 0);
+        call(
+            &account(Bob),
+            member,
+            exec(
+                BACKSTOP,
+                IBackstop::bidCall {
+                    amount: u(usd(30)),
+                    commitment: u(usd(3_000)),
+                }
+                .abi_encode(),
+            ),
+        )
+        .ok();
+        let epoch = backstop_runtime::genesis_config_presets::dev_franchise_params().epoch_length;
+        run_blocks(3, epoch + 1, 3_000, 50);
+        let seats = Backstop::current_franchise().seats;
+        assert_eq!(seats.len(), 1);
+        assert_eq!(seats[0].member, member_account);
+
+        // ETH at 3 000: the user opens 1 ETH / 1 000 USD; at 1 400 it is in the top-up band.
+        for data in [
+            IAvatar::supplyCollateralCall {
+                market: ETH_USD_MARKET,
+                amount: u(eth(1)),
+            }
+            .abi_encode(),
+            IAvatar::borrowCall {
+                market: ETH_USD_MARKET,
+                assets: u(usd(1_000)),
+            }
+            .abi_encode(),
+        ] {
+            call(&user, AVATAR, data).ok();
+        }
+        feed_eth(1_400);
+        let assigned = call(
+            &user,
+            AVATAR,
+            IAvatar::assignedCall {
+                market: ETH_USD_MARKET,
+                user: addr(&user),
+            }
+            .abi_encode(),
+        )
+        .ok();
+        let assigned = IAvatar::assignedCall::abi_decode_returns(&assigned).unwrap();
+        assert!(!assigned.pool);
+        assert_eq!(assigned.member, Address::from(member.0));
+
+        // The member contract tops the position up with 100 USD of its commitment.
+        call(
+            &account(Bob),
+            member,
+            exec(
+                AVATAR,
+                IAvatar::topUpCall {
+                    market: ETH_USD_MARKET,
+                    user: addr(&user),
+                    amount: u(usd(100)),
+                }
+                .abi_encode(),
+            ),
+        )
+        .ok();
+        let avatar = Avatar::avatar_account(user.clone());
+        assert_eq!(position(&avatar).borrow_assets, usd(900));
+        assert_eq!(
+            Avatar::debt_backstop(ETH_USD_MARKET, &user).unwrap(),
+            usd(1_000)
+        );
+        assert_eq!(Backstop::current_franchise().seats[0].available, usd(2_900));
+
+        // ETH at 1 150: the position is unsafe counting the cushion; the member contract
+        // liquidates 500 USD of it and receives the collateral.
+        let now = System::block_number();
+        run_blocks(now + 1, now + 1, 1_150, 50);
+        feed_eth(1_150);
+        let debt_before = Avatar::debt_backstop(ETH_USD_MARKET, &user).unwrap();
+        call(
+            &account(Bob),
+            member,
+            exec(
+                AVATAR,
+                IAvatar::liquidateCall {
+                    market: ETH_USD_MARKET,
+                    user: addr(&user),
+                    amount: u(usd(500)),
+                }
+                .abi_encode(),
+            ),
+        )
+        .ok();
+        assert!(Assets::balance(ETH, &member_account) > 0);
+        let debt_after = Avatar::debt_backstop(ETH_USD_MARKET, &user).unwrap();
+        // 500 USD of it, up to a few units of share rounding.
+        let reduction = debt_before - debt_after;
+        assert!(
+            reduction <= usd(500) && reduction + 1_000 >= usd(500),
+            "{reduction}"
+        );
     });
 }
