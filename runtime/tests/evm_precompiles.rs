@@ -948,6 +948,25 @@ fn avatar_supply_withdraw_and_repay_through_the_precompile() {
             IAvatar::leaveCall {}.abi_encode(),
             "Avatar.HasDebt",
         );
+        // Repay everything, interest included, then close the avatar: supply and collateral
+        // come back.
+        let eth_before = Assets::balance(ETH, &user);
+        call(
+            &user,
+            AVATAR,
+            IAvatar::repayAllCall {
+                market: ETH_USD_MARKET,
+            }
+            .abi_encode(),
+        )
+        .ok();
+        assert_eq!(Avatar::debt_backstop(ETH_USD_MARKET, &user).unwrap(), 0);
+        call(&user, AVATAR, IAvatar::leaveCall {}.abi_encode()).ok();
+        assert_eq!(Assets::balance(ETH, &user), eth_before + eth(1));
+        assert_eq!(
+            position(&Avatar::avatar_account(user.clone())),
+            Default::default()
+        );
     });
 }
 
