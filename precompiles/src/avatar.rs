@@ -2,8 +2,8 @@
 //! pool's and anyone's liquidation of avatar positions, and their views.
 
 use crate::{
-    account_of, accounts_of, address_of, amount, caller, charge_view, dispatch, guard, revert_of,
-    Runtime, RuntimeCallOf, AVATAR_INDEX,
+    account_of, accounts_of, address_of, amount, caller, charge_view, dispatch, emit, guard,
+    revert_of, Runtime, RuntimeCallOf, AVATAR_INDEX,
 };
 use alloc::vec::Vec;
 use backstop_primitives::Assignee;
@@ -34,6 +34,13 @@ const PRIORITY_READS: u64 = 8;
 const ASSIGNED_READS: u64 = 6;
 /// Compute of a view, picoseconds.
 const VIEW_COMPUTE: u64 = 20_000_000;
+
+/// `IAvatar.Liquidated`'s `route` of a member's liquidation (`liquidate`).
+const ROUTE_MEMBER: u8 = 0;
+/// `route` of the pool's liquidation (`poolLiquidate`).
+const ROUTE_POOL: u8 = 1;
+/// `route` of anyone's liquidation (`openLiquidate`).
+const ROUTE_ANYONE: u8 = 2;
 
 /// The precompile of pallet-avatar at [`crate::AVATAR_ADDRESS`].
 pub struct AvatarPrecompile<T>(PhantomData<T>);
@@ -168,7 +175,25 @@ where
             }
         };
         let who = caller(env)?;
-        dispatch(env, who, call.into())?;
+        dispatch(env, who.clone(), call.into())?;
+        let liquidated = match input {
+            Calls::liquidate(c) => Some((c.market, c.user, c.amount, ROUTE_MEMBER)),
+            Calls::poolLiquidate(c) => Some((c.market, c.user, c.amount, ROUTE_POOL)),
+            Calls::openLiquidate(c) => Some((c.market, c.user, c.amount, ROUTE_ANYONE)),
+            _ => None,
+        };
+        if let Some((market, user, amount, route)) = liquidated {
+            emit(
+                env,
+                IAvatar::Liquidated {
+                    caller: address_of::<T>(&who),
+                    market,
+                    user,
+                    amount,
+                    route,
+                },
+            )?;
+        }
         Ok(Vec::new())
     }
 }

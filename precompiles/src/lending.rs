@@ -1,8 +1,8 @@
 //! `ILending`: pallet-lending's user calls and position views.
 
 use crate::{
-    account_of, amount, caller, charge_view, dispatch, guard, revert_of, Runtime, RuntimeCallOf,
-    LENDING_INDEX,
+    account_of, address_of, amount, caller, charge_view, dispatch, emit, guard, revert_of, Runtime,
+    RuntimeCallOf, LENDING_INDEX,
 };
 use alloc::vec::Vec;
 use backstop_primitives::LendingMarket;
@@ -123,7 +123,18 @@ where
             }
         };
         let who = caller(env)?;
-        dispatch(env, who, call.into())?;
+        dispatch(env, who.clone(), call.into())?;
+        if let Calls::liquidate(c) = input {
+            emit(
+                env,
+                ILending::Liquidated {
+                    liquidator: address_of::<T>(&who),
+                    market: c.market,
+                    borrower: c.borrower,
+                    seizedCollateral: c.seizedCollateral,
+                },
+            )?;
+        }
         Ok(Vec::new())
     }
 }

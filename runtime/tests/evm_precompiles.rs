@@ -167,6 +167,20 @@ fn assert_reverts(who: &AccountId, to: H160, data: Vec<u8>, reason: &str) {
     assert_eq!(state_root(), root, "a reverted call changes nothing");
 }
 
+/// Whether `contract` emitted a log whose first topic is `signature` in this block.
+fn logged(contract: H160, signature: [u8; 32]) -> bool {
+    System::events().into_iter().any(|r| {
+        matches!(
+            r.event,
+            backstop_runtime::RuntimeEvent::Revive(pallet_revive::Event::ContractEmitted {
+                contract: c,
+                ref topics,
+                ..
+            }) if c == contract && topics.first().map(|t| t.0) == Some(signature)
+        )
+    })
+}
+
 fn state_root() -> Vec<u8> {
     sp_io::storage::root(sp_runtime::StateVersion::V1)
 }
@@ -405,6 +419,7 @@ fn lending_through_the_precompile_from_eoas_and_a_contract() {
         .ok();
         assert_eq!(Assets::balance(ETH, &contract), eth(1));
         assert_eq!(Assets::balance(USD, &contract), usd(4_000) - repayment);
+        assert!(logged(LENDING, ILending::Liquidated::SIGNATURE_HASH.0));
         assert_eq!(position(&charlie).borrow_assets, debt_before - repayment);
         assert_eq!(position(&charlie).collateral, eth(9));
 
@@ -859,6 +874,7 @@ fn avatars_through_the_precompile() {
         .ok();
         // The pool took over the whole debt: nothing is left to repay.
         assert_eq!(Avatar::debt_backstop(ETH_USD_MARKET, &user).unwrap(), 0);
+        assert!(logged(AVATAR, IAvatar::Liquidated::SIGNATURE_HASH.0));
         assert!(Assets::balance(ETH, Backstop::account_id()) > 0);
         assert_reverts(
             &user,

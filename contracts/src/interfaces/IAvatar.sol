@@ -23,6 +23,13 @@ pragma solidity ^0.8.20;
 ///      `Avatar.Overflow`. Calls in a static context to a state-changing function and
 ///      `delegatecall`s fail.
 interface IAvatar {
+    /// @notice `caller` (a caller of this precompile) liquidated `amount` (loan smallest units)
+    ///         of `user`'s `debtBackstop` in `market`; `route` 0: as the assigned member
+    ///         (`liquidate`), 1: by the pool (`poolLiquidate`), 2: as anyone (`openLiquidate`).
+    event Liquidated(
+        address indexed caller, uint32 indexed market, address indexed user, uint256 amount, uint8 route
+    );
+
     /// @notice Supply `assets` of the loan asset through the caller's avatar.
     /// @dev Errors: `Avatar.InsufficientBalance`, `Avatar.TooManyMarkets`, `Avatar.AvatarCollision`.
     function supply(uint32 market, uint256 assets) external;

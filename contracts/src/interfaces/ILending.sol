@@ -21,6 +21,12 @@ pragma solidity ^0.8.20;
 ///      `"Lending.UnknownMarket"`, `"Lending.ZeroAmount"` and `"Lending.Overflow"`. Calls in a
 ///      static context (`staticcall`) to a state-changing function and `delegatecall`s fail.
 interface ILending {
+    /// @notice `liquidator` (a caller of this precompile) seized `seizedCollateral` of
+    ///         `borrower`'s position in `market`.
+    event Liquidated(
+        address indexed liquidator, uint32 indexed market, address indexed borrower, uint256 seizedCollateral
+    );
+
     /// @notice Supply `assets` of the loan asset for supply shares (earns interest).
     /// @param market Market id.
     /// @param assets Loan asset, smallest units.
