@@ -32,8 +32,8 @@
 //!
 //! Tests: `runtime/tests/evm_precompiles.rs` calls the precompiles on the runtime's
 //! `development` genesis from EOAs and contracts: every function succeeds there except
-//! `redeem`, `claim` and `withdrawRefund`, whose error paths are tested (their successes need
-//! an illiquid yield market, a streamed jar, a displaced bid).
+//! `redeem` and `withdrawRefund`, whose error paths are tested (their successes need an
+//! illiquid yield market, a displaced bid).
 #![cfg_attr(not(feature = "std"), no_std)]
 #![cfg_attr(
     not(test),

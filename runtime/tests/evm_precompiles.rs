@@ -1655,3 +1655,62 @@ fn a_contract_wins_a_seat_tops_up_and_liquidates_as_a_member() {
         );
     });
 }
+
+#[test]
+fn an_evm_user_earns_score_through_its_avatar_and_claims_the_jar() {
+    dev_ext().execute_with(|| {
+        let epoch = backstop_runtime::genesis_config_presets::dev_franchise_params().epoch_length;
+        run_blocks(1, 2, 3_000, 100);
+        // An Ethereum EOA borrows through its avatar: its avatar's position earns score.
+        let user = alith();
+        assert_ok!(Lending::supply(
+            RuntimeOrigin::signed(account(Eve)),
+            ETH_USD_MARKET,
+            usd(100_000)
+        ));
+        for data in [
+            IAvatar::supplyCollateralCall {
+                market: ETH_USD_MARKET,
+                amount: u(eth(1)),
+            }
+            .abi_encode(),
+            IAvatar::borrowCall {
+                market: ETH_USD_MARKET,
+                assets: u(usd(1_000)),
+            }
+            .abi_encode(),
+        ] {
+            call(&user, AVATAR, data).ok();
+        }
+        // Two bidders win seats and pay 20 USD each into the jar, which streams it over the
+        // next epoch to the users by score.
+        for (bidder, amount) in [(account(Bob), usd(30)), (account(Charlie), usd(20))] {
+            call(
+                &bidder,
+                BACKSTOP,
+                IBackstop::bidCall {
+                    amount: u(amount),
+                    commitment: u(usd(2_000)),
+                }
+                .abi_encode(),
+            )
+            .ok();
+        }
+        run_blocks(3, 3 * epoch + 2, 3_000, 100);
+
+        let view = |data: Vec<u8>| decode_u256(&call(&user, BACKSTOP, data).ok());
+        let score = view(IBackstop::scoreOfCall { who: addr(&user) }.abi_encode());
+        assert!(score > 0);
+        assert_eq!(score, Backstop::score_of(&user));
+        let claimable = view(IBackstop::claimableCall { who: addr(&user) }.abi_encode());
+        assert_eq!(claimable, Backstop::claimable(&user));
+        assert!(claimable > usd(40) - 1_000_000 && claimable <= usd(40));
+
+        // The claim pays (all but the vault's minimum balance) and returns what it paid.
+        let before = Assets::balance(USD, &user);
+        let paid = decode_u256(&call(&user, BACKSTOP, IBackstop::claimCall {}.abi_encode()).ok());
+        assert_eq!(Assets::balance(USD, &user) - before, paid);
+        assert!(paid > claimable - 1_000_000 && paid <= claimable, "{paid}");
+        assert_eq!(Backstop::claimable(&user), claimable - paid);
+    });
+}
