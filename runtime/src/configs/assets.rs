@@ -128,7 +128,8 @@ impl pallet_asset_conversion::Config for Runtime {
     type MintMinLiquidity = ConstU128<100>;
     type WeightInfo = pallet_asset_conversion::weights::SubstrateWeight<Runtime>;
     #[cfg(feature = "runtime-benchmarks")]
-    type BenchmarkHelper = ();
+    // Pairs with the native token first, as this runtime's pools are located.
+    type BenchmarkHelper = pallet_asset_conversion::NativeOrWithIdFactory<AssetId>;
 }
 
 impl pallet_membership::Config for Runtime {
