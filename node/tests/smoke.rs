@@ -476,3 +476,80 @@ fn a_user_opens_and_uses_an_avatar_with_plain_extrinsics() {
     node.stop();
     let _ = std::fs::remove_dir_all(&base);
 }
+
+/// No keeper: on the running dev node, the block that includes a crash price feed liquidates
+/// the position it makes unhealthy in its own idle time (the pool's same-block sweep), with no
+/// other transaction sent.
+#[test]
+fn the_node_liquidates_a_crash_in_the_block_that_feeds_it() {
+    use backstop_runtime::genesis_config_presets::{whole, ETH, ETH_USD_MARKET};
+    let base = std::env::temp_dir().join(format!("backstop-sweep-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&base);
+    let node = Node::start(&base, &[]);
+    let genesis = hash_of(&node.rpc("chain_getBlockHash", json!([0])));
+    let usd = |n: u128| n * whole(18);
+
+    // Bob lends, Charlie borrows 20 000 USD against 10 ETH (3 000 USD each), Dave backs the
+    // pool: the README's walkthrough, steps 1 to 3.
+    let steps = [
+        (
+            Sr25519Keyring::Bob,
+            RuntimeCall::Lending(pallet_lending::Call::supply {
+                market: ETH_USD_MARKET,
+                assets: usd(100_000),
+            }),
+            0,
+        ),
+        (
+            Sr25519Keyring::Charlie,
+            RuntimeCall::Lending(pallet_lending::Call::supply_collateral {
+                market: ETH_USD_MARKET,
+                amount: 10 * whole(18),
+            }),
+            0,
+        ),
+        (
+            Sr25519Keyring::Charlie,
+            RuntimeCall::Lending(pallet_lending::Call::borrow {
+                market: ETH_USD_MARKET,
+                assets: usd(20_000),
+            }),
+            1,
+        ),
+        (
+            Sr25519Keyring::Dave,
+            RuntimeCall::Backstop(pallet_backstop::Call::deposit {
+                amount: usd(50_000),
+            }),
+            0,
+        ),
+    ];
+    for (who, call, nonce) in steps {
+        let (now, _) = node.best();
+        node.submit_and_wait(&signed(who, call, nonce, genesis), now);
+    }
+    let charlie = Sr25519Keyring::Charlie.to_account_id();
+    let position = |at| -> Option<pallet_lending::Position> {
+        node.storage(
+            pallet_lending::Positions::<Runtime>::hashed_key_for(ETH_USD_MARKET, &charlie),
+            at,
+        )
+    };
+    let (_, before) = node.best();
+    assert!(position(before).expect("Charlie's position").borrow_shares > 0);
+
+    // Alice feeds the crash (step 4); the same block's idle time liquidates Charlie in full.
+    let feed = RuntimeCall::Oracle(pallet_oracle::Call::feed_values {
+        values: sp_runtime::BoundedVec::truncate_from(vec![(
+            ETH,
+            sp_runtime::FixedU128::from_u32(2_500),
+        )]),
+    });
+    let (now, _) = node.best();
+    let at = node.submit_and_wait(&signed(Sr25519Keyring::Alice, feed, 0, genesis), now);
+    let after = position(at).expect("the collateral left");
+    assert_eq!(after.borrow_shares, 0, "liquidated in the feed's block");
+    assert!(after.collateral > 0 && after.collateral < 10 * whole(18));
+    node.stop();
+    let _ = std::fs::remove_dir_all(&base);
+}
