@@ -452,6 +452,34 @@ mod sweep {
     }
 
     #[test]
+    fn the_sweep_recalls_the_lent_stable_before_it_liquidates() {
+        ExtBuilder::default().build_and_execute(|| {
+            // Two positions 25 % from liquidation, so the pool lends 90 % of its stable.
+            open_position(BORROWER_1, ETH_MARKET, 10 * UNIT, 12_000 * UNIT);
+            open_position(BORROWER_2, ETH_MARKET, 10 * UNIT, 12_000 * UNIT);
+            set_params(PoolParams {
+                lend_fraction: sp_arithmetic::Perbill::from_percent(90),
+                ..Default::default()
+            });
+            deposit(ALICE, 100_000 * UNIT);
+            assert_eq!(crate::StableReserve::<Test>::get(), 10_000 * UNIT);
+            // ETH at 1 400: both liquidatable, 24 000 USD of debt against 10 000 idle. The
+            // idle time recalls the lent stable first, then liquidates both.
+            feed_usd(ETH, 1_400);
+            idle(Weight::MAX);
+            for who in [BORROWER_1, BORROWER_2] {
+                assert_eq!(
+                    Lending::position(ETH_MARKET, &who).unwrap().borrow_assets,
+                    0
+                );
+            }
+            assert!(backstop_events()
+                .iter()
+                .any(|e| matches!(e, Event::Recalled { .. })));
+        });
+    }
+
+    #[test]
     fn the_sweep_cap_is_governance_set_and_bounded() {
         ExtBuilder::default().build_and_execute(|| {
             assert_eq!(SweepCap::<Test>::get(), 16);
