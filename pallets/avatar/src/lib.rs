@@ -613,7 +613,7 @@ pub mod pallet {
                 liquidation::Liquidator::Member(member),
                 market,
                 &user,
-                amount,
+                Some(amount),
             )?;
             Ok(Some(match route {
                 Route::Split => T::WeightInfo::liquidate(),
@@ -665,7 +665,7 @@ pub mod pallet {
                 liquidation::Liquidator::Pool { keeper },
                 market,
                 &user,
-                amount,
+                Some(amount),
             )?;
             Ok(Some(match route {
                 Route::Split => T::WeightInfo::pool_liquidate(),
@@ -698,16 +698,13 @@ pub mod pallet {
             let mut used = Weight::zero();
             for user in users {
                 let attempt = frame_support::storage::with_storage_layer(|| {
-                    ensure!(AvatarOf::<T>::contains_key(&user), Error::<T>::NoAvatar);
-                    let amount = Self::debt_backstop(market, &user)?;
-                    ensure!(!amount.is_zero(), Error::<T>::NoPosition);
                     Self::do_liquidate(
                         liquidation::Liquidator::Pool {
                             keeper: keeper.clone(),
                         },
                         market,
                         &user,
-                        amount,
+                        None,
                     )
                 });
                 used = used.saturating_add(match attempt {
@@ -744,7 +741,7 @@ pub mod pallet {
                 liquidation::Liquidator::Anyone(liquidator),
                 market,
                 &user,
-                amount,
+                Some(amount),
             )?;
             Ok(Some(match route {
                 Route::Split => T::WeightInfo::liquidate(),

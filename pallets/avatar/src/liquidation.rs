@@ -242,15 +242,15 @@ impl<T: Config> Pallet<T> {
         Self::collateral_for(info, amount, price, Balance::MAX)
     }
 
-    /// `liquidator` liquidates `amount` of `user`'s `debt_backstop` in `market` (see the
-    /// module doc). Returns the route it took.
+    /// `liquidator` liquidates `amount` of `user`'s `debt_backstop` in `market` (all of it
+    /// for `None`; see the module doc). Returns the route it took.
     pub(crate) fn do_liquidate(
         liquidator: Liquidator<T::AccountId>,
         market: MarketId,
         user: &T::AccountId,
-        amount: Balance,
+        amount: Option<Balance>,
     ) -> Result<Route, DispatchError> {
-        ensure!(!amount.is_zero(), Error::<T>::ZeroAmount);
+        ensure!(amount != Some(0), Error::<T>::ZeroAmount);
         let info = Self::market_info(market)?;
         Self::enact_due(market);
         let params = Self::params(market);
@@ -263,6 +263,8 @@ impl<T: Config> Pallet<T> {
             .episode
             .clone()
             .ok_or(Error::<T>::PositionHealthy)?;
+        // `None`: the whole `debt_backstop`.
+        let amount = amount.unwrap_or(debt);
         ensure!(amount <= debt, Error::<T>::AmountExceedsDebt);
 
         // Who may, and who receives the collateral.

@@ -22,11 +22,14 @@ impl<T: Config> Pallet<T> {
     /// with `"modl"` and the pallet id is not one, known without reading storage: a batch
     /// liquidation of ordinary positions reads no avatar storage at all.
     pub fn is_avatar(account: &T::AccountId) -> bool {
-        let prefix = (*b"modl", T::PalletId::get()).encode();
-        // An account id shorter than the prefix holds only its start.
+        let id = T::PalletId::get().0;
+        // `"modl"` then the pallet id; an account id shorter than that holds only its start.
         let may_be = account.using_encoded(|bytes| {
-            let len = bytes.len().min(prefix.len());
-            bytes.get(..len) == prefix.get(..len)
+            b"modl"
+                .iter()
+                .chain(id.iter())
+                .zip(bytes)
+                .all(|(want, have)| want == have)
         });
         may_be && UserOf::<T>::contains_key(account)
     }

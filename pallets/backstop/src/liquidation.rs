@@ -82,6 +82,18 @@ impl<T: Config> Pallet<T> {
             Error::<T>::NotStableMarket
         );
         let price = Self::fresh_price(info.collateral_asset)?;
+        Self::liquidate_batch(caller, market, &info, price, borrowers)
+    }
+
+    /// [`Self::do_liquidate_many`] with the market's parameters (a stable market) and the
+    /// collateral's fresh price already read, as the sweep has them.
+    fn liquidate_batch(
+        caller: &T::AccountId,
+        market: MarketId,
+        info: &backstop_primitives::MarketInfo,
+        price: FixedU128,
+        borrowers: &[T::AccountId],
+    ) -> Result<(u32, u32), DispatchError> {
         Self::ensure_collateral_slot(info.collateral_asset)?;
         let budget = StableReserve::<T>::get();
         let pool = Self::account_id();
@@ -99,7 +111,7 @@ impl<T: Config> Pallet<T> {
             0
         } else {
             Self::debit_reserve(done.repaid)?;
-            let caller_fee = Self::pay_caller_fee(caller, &info, price, done.repaid, done.seized)?;
+            let caller_fee = Self::pay_caller_fee(caller, info, price, done.repaid, done.seized)?;
             let kept = done
                 .seized
                 .checked_sub(caller_fee)
@@ -206,7 +218,7 @@ impl<T: Config> Pallet<T> {
             return Ok(false);
         }
         let full = u32::try_from(found.len()).unwrap_or(u32::MAX) >= cap;
-        Self::do_liquidate_many(&pool, id, &found)?;
+        Self::liquidate_batch(&pool, id, info, price, &found)?;
         Ok(full)
     }
 
