@@ -20,8 +20,12 @@ use sp_runtime::{BoundedVec, FixedU128};
 /// Genesis of the `development` preset, built the way the node builds it: the preset is a
 /// JSON patch merged over the runtime's default genesis config.
 pub fn dev_ext() -> sp_io::TestExternalities {
-    let preset = genesis_config_presets::get_preset(&sp_genesis_builder::DEV_RUNTIME_PRESET.into())
-        .expect("the development preset exists");
+    preset_ext(sp_genesis_builder::DEV_RUNTIME_PRESET)
+}
+
+/// Genesis of the runtime's preset `name`, built the way the node builds it.
+pub fn preset_ext(name: &str) -> sp_io::TestExternalities {
+    let preset = genesis_config_presets::get_preset(&name.into()).expect("the preset exists");
     let patch: serde_json::Value = serde_json::from_slice(&preset).expect("preset is JSON");
     let mut config =
         serde_json::to_value(RuntimeGenesisConfig::default()).expect("default config is JSON");
@@ -29,7 +33,7 @@ pub fn dev_ext() -> sp_io::TestExternalities {
     let mut ext = sp_io::TestExternalities::new_empty();
     ext.execute_with(|| {
         build_state::<RuntimeGenesisConfig>(config.to_string().into_bytes())
-            .expect("the development preset builds")
+            .expect("the preset builds")
     });
     ext
 }

@@ -17,13 +17,12 @@ use backstop_runtime::{
     },
     genesis_config_presets::{self, whole, ETH, ETH_USD_MARKET, PRODUCTION_RUNTIME_PRESET, USD},
     Assets, Avatar, Backstop, Lending, OriginCaller, Runtime, RuntimeCall, RuntimeEvent,
-    RuntimeGenesisConfig, RuntimeOrigin, System, UNIT,
+    RuntimeOrigin, System, UNIT,
 };
 use codec::Encode;
-use common::{account, dev_ext, feed_eth, run_block, usd, BLOCK_MS, T0};
+use common::{account, dev_ext, feed_eth, preset_ext, run_block, usd, BLOCK_MS, T0};
 use frame_support::{
     assert_noop, assert_ok,
-    genesis_builder_helper::build_state,
     traits::{schedule::DispatchTime, Bounded, GetCallMetadata},
 };
 use pallet_conviction_voting::{AccountVote, Conviction, Vote};
@@ -621,39 +620,12 @@ fn the_pause_whitelist_names_real_calls_and_keeps_the_ways_out() {
     }
 }
 
-/// Genesis of the `production` preset, merged over the default config as the node does.
-fn production_ext() -> sp_io::TestExternalities {
-    let preset = genesis_config_presets::get_preset(&PRODUCTION_RUNTIME_PRESET.into())
-        .expect("the production preset exists");
-    let patch: serde_json::Value = serde_json::from_slice(&preset).expect("preset is JSON");
-    let mut config =
-        serde_json::to_value(RuntimeGenesisConfig::default()).expect("default config is JSON");
-    merge(&mut config, patch);
-    let mut ext = sp_io::TestExternalities::new_empty();
-    ext.execute_with(|| {
-        build_state::<RuntimeGenesisConfig>(config.to_string().into_bytes())
-            .expect("the production preset builds")
-    });
-    ext
-}
-
-fn merge(base: &mut serde_json::Value, patch: serde_json::Value) {
-    match (base, patch) {
-        (serde_json::Value::Object(base), serde_json::Value::Object(patch)) => {
-            for (key, value) in patch {
-                merge(base.entry(key).or_insert(serde_json::Value::Null), value);
-            }
-        }
-        (base, patch) => *base = patch,
-    }
-}
-
 #[test]
 fn the_production_preset_has_no_sudo_and_production_tracks() {
     assert!(genesis_config_presets::preset_names()
         .iter()
         .any(|p| AsRef::<str>::as_ref(p) == PRODUCTION_RUNTIME_PRESET));
-    production_ext().execute_with(|| {
+    preset_ext(PRODUCTION_RUNTIME_PRESET).execute_with(|| {
         assert_eq!(pallet_sudo::Key::<Runtime>::get(), None);
         let tracks: Vec<_> = Tracks::tracks().map(|t| t.into_owned()).collect();
         assert_eq!(tracks, PRODUCTION_TRACKS.to_vec());
