@@ -14,6 +14,8 @@
 //!   position now, the members' committed liquidity), [`BackstopPool`] (the pool as the
 //!   liquidator of last resort), [`ScoreHook`] (balance changes and slashing for the user
 //!   score) and [`RewardJar`] (the users' share of liquidation gains).
+//! - Governance: [`Privilege`] (full, or tighten-only for the emergency origin), [`Safer`]
+//!   and [`Tightening`], which every pallet's parameters implement.
 //!
 //! All balances are in an asset's smallest unit; prices are `FixedU128`; times are Unix
 //! milliseconds.
@@ -663,6 +665,77 @@ impl<AccountId> RewardJar<AccountId> for () {
     }
 }
 
+// ------------------------------------------------------------------------------------------
+// Governance
+// ------------------------------------------------------------------------------------------
+
+/// What the origin of a parameter setter may do: every pallet's setters accept their
+/// `GovernanceOrigin` ([`Privilege::Full`]) and their `EmergencyOrigin`
+/// ([`Privilege::TightenOnly`]), and refuse the latter any change that is not
+/// [`Tightening`] with the pallet's own error.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Privilege {
+    /// Any change within the parameters' bounds (the `backstop_params` track, root).
+    Full,
+    /// Only changes that make the system safer, each parameter in its documented direction
+    /// (the `backstop_emergency` track).
+    TightenOnly,
+}
+
+impl Privilege {
+    /// `Full` if `origin` passes `Governance`, else `TightenOnly` if it passes `Emergency`,
+    /// else `BadOrigin`.
+    pub fn of<O, Governance, Emergency>(origin: O) -> Result<Self, sp_runtime::traits::BadOrigin>
+    where
+        Governance: frame_support::traits::EnsureOrigin<O>,
+        Emergency: frame_support::traits::EnsureOrigin<O>,
+    {
+        match Governance::try_origin(origin) {
+            Ok(_) => Ok(Privilege::Full),
+            Err(origin) => Emergency::try_origin(origin)
+                .map(|_| Privilege::TightenOnly)
+                .map_err(|_| sp_runtime::traits::BadOrigin),
+        }
+    }
+
+    /// Whether this privilege may change a parameter set from `old` to `new`.
+    pub fn allows<P: Tightening>(self, old: &P, new: &P) -> bool {
+        match self {
+            Privilege::Full => true,
+            Privilege::TightenOnly => old.tightened_by(new),
+        }
+    }
+}
+
+/// The direction in which a parameter makes the system safer.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Safer {
+    /// A lower value is safer (a cap, a fraction lent out, an accepted price age).
+    Lower,
+    /// A higher value is safer (a margin, a required commitment).
+    Higher,
+    /// No direction is safer (the value moves funds or shifts who earns what): the
+    /// emergency origin must leave it as it is.
+    Neither,
+}
+
+impl Safer {
+    /// Whether moving a parameter from `old` to `new` keeps it or moves it this way.
+    pub fn allows<V: PartialOrd>(self, old: V, new: V) -> bool {
+        match self {
+            Safer::Lower => new <= old,
+            Safer::Higher => new >= old,
+            Safer::Neither => new == old,
+        }
+    }
+}
+
+/// Parameters that know which changes make the system safer (see [`Privilege::TightenOnly`]).
+pub trait Tightening {
+    /// Whether `new` is at least as safe as `self` in every field (an unchanged field is).
+    fn tightened_by(&self, new: &Self) -> bool;
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -741,6 +814,24 @@ mod tests {
         assert_eq!(fresh(1, 1_501), Err(PriceRefusal::Stale));
         assert_eq!(fresh(2, 1_000), Err(PriceRefusal::Missing));
         assert_eq!(fresh(3, 1_000), Err(PriceRefusal::Missing));
+    }
+
+    #[test]
+    fn tighten_only_accepts_unchanged_and_safer_values_only() {
+        assert!(Safer::Lower.allows(5, 5) && Safer::Lower.allows(5, 4));
+        assert!(!Safer::Lower.allows(5, 6));
+        assert!(Safer::Higher.allows(5, 6) && !Safer::Higher.allows(5, 4));
+        assert!(Safer::Neither.allows(5, 5));
+        assert!(!Safer::Neither.allows(5, 4) && !Safer::Neither.allows(5, 6));
+        struct Cap(u32);
+        impl Tightening for Cap {
+            fn tightened_by(&self, new: &Self) -> bool {
+                Safer::Lower.allows(self.0, new.0)
+            }
+        }
+        assert!(Privilege::Full.allows(&Cap(1), &Cap(2)));
+        assert!(Privilege::TightenOnly.allows(&Cap(2), &Cap(1)));
+        assert!(!Privilege::TightenOnly.allows(&Cap(1), &Cap(2)));
     }
 
     #[test]

@@ -261,40 +261,85 @@ fn a_parameter_change_from_a_signed_account_or_the_emergency_track_is_refused() 
         let old = pallet_backstop::SharingParameters::<Runtime>::get();
         let new = new_sharing();
 
-        // Every Backstop setter refuses a signed account and the emergency origin.
+        // Every Backstop setter refuses a signed account (bad origin) and, for a change
+        // that loosens a bound or moves funds, the emergency origin (the pallet's own
+        // `EmergencyCannotLoosen`), changing nothing.
+        let backstop_refusal: DispatchError =
+            pallet_backstop::Error::<Runtime>::EmergencyCannotLoosen.into();
+        let pool = pallet_backstop::Params::<Runtime>::get();
+        let franchise = pallet_backstop::FranchiseParameters::<Runtime>::get();
+        let avatar = Avatar::params(ETH_USD_MARKET);
         let setters = [
-            set_sharing_call(new),
-            RuntimeCall::Backstop(pallet_backstop::Call::set_params {
-                params: pallet_backstop::PoolParams::default(),
-            }),
-            RuntimeCall::Backstop(pallet_backstop::Call::set_franchise_params {
-                params: pallet_backstop::FranchiseParameters::<Runtime>::get(),
-            }),
-            RuntimeCall::Backstop(pallet_backstop::Call::set_sweep_cap { cap: 1 }),
-            RuntimeCall::Backstop(pallet_backstop::Call::set_score_weight {
-                market: ETH_USD_MARKET,
-                side: backstop_primitives::Side::Debt,
-                weight: sp_runtime::FixedU128::from_u32(1),
-            }),
-            RuntimeCall::Lending(pallet_lending::Call::create_market {
-                loan_asset: USD,
-                collateral_asset: ETH,
-                lltv: Perbill::from_percent(50),
-                irm: genesis_config_presets::dev_rate_model(),
-            }),
-            RuntimeCall::Avatar(pallet_avatar::Call::set_params {
-                market: ETH_USD_MARKET,
-                params: pallet_avatar::AvatarParams::default(),
-            }),
+            (set_sharing_call(new), backstop_refusal),
+            (
+                RuntimeCall::Backstop(pallet_backstop::Call::set_params {
+                    params: pallet_backstop::PoolParams {
+                        max_discount_bps: pool.max_discount_bps + 1,
+                        ..pool
+                    },
+                }),
+                backstop_refusal,
+            ),
+            (
+                RuntimeCall::Backstop(pallet_backstop::Call::set_franchise_params {
+                    params: pallet_backstop::FranchiseParams {
+                        min_bid: franchise.min_bid + 1,
+                        ..franchise
+                    },
+                }),
+                backstop_refusal,
+            ),
+            (
+                RuntimeCall::Backstop(pallet_backstop::Call::set_sweep_cap {
+                    cap: pallet_backstop::SweepCap::<Runtime>::get() + 1,
+                }),
+                backstop_refusal,
+            ),
+            (
+                RuntimeCall::Backstop(pallet_backstop::Call::set_score_weight {
+                    market: ETH_USD_MARKET,
+                    side: backstop_primitives::Side::Debt,
+                    weight: sp_runtime::FixedU128::from_u32(1),
+                }),
+                backstop_refusal,
+            ),
+            (
+                RuntimeCall::Lending(pallet_lending::Call::create_market {
+                    loan_asset: USD,
+                    collateral_asset: ETH,
+                    lltv: Perbill::from_percent(50),
+                    irm: genesis_config_presets::dev_rate_model(),
+                }),
+                pallet_lending::Error::<Runtime>::EmergencyCannotLoosen.into(),
+            ),
+            (
+                RuntimeCall::Avatar(pallet_avatar::Call::set_params {
+                    market: ETH_USD_MARKET,
+                    params: pallet_avatar::AvatarParams {
+                        margin: avatar.margin - Perbill::from_parts(1),
+                        ..avatar
+                    },
+                }),
+                pallet_avatar::Error::<Runtime>::EmergencyCannotLoosen.into(),
+            ),
         ];
-        for call in setters {
-            for origin in [signed(Alice), track_origin(Origin::BackstopEmergency)] {
-                assert_eq!(
-                    dispatch(call.clone(), origin),
-                    Err(DispatchError::BadOrigin),
-                    "{call:?}"
-                );
-            }
+        for (call, emergency_refusal) in setters {
+            assert_eq!(
+                dispatch(call.clone(), signed(Alice)),
+                Err(DispatchError::BadOrigin),
+                "{call:?}"
+            );
+            let root = sp_io::storage::root(sp_runtime::StateVersion::V1);
+            assert_eq!(
+                dispatch(call.clone(), track_origin(Origin::BackstopEmergency)),
+                Err(emergency_refusal),
+                "{call:?}"
+            );
+            assert_eq!(
+                sp_io::storage::root(sp_runtime::StateVersion::V1),
+                root,
+                "{call:?} changed nothing"
+            );
         }
         // The params track's origin is the one they accept.
         assert_ok!(dispatch(
@@ -312,8 +357,52 @@ fn a_parameter_change_from_a_signed_account_or_the_emergency_track_is_refused() 
         for _ in 0..dev_track(EMERGENCY_TRACK).min_enactment_period {
             next_block();
         }
-        assert_eq!(enacted_results(), vec![Err(DispatchError::BadOrigin)]);
+        assert_eq!(enacted_results(), vec![Err(backstop_refusal)]);
         assert_eq!(pallet_backstop::SharingParameters::<Runtime>::get(), old);
+    });
+}
+
+/// The emergency track tightens at once, in the pallets' safer direction only: a referendum
+/// lowering the sweep cap and the pool's lend fraction is enacted the block after its
+/// approval (old and new in the events); one raising the cap again is refused on enactment.
+#[test]
+fn the_emergency_track_tightens_parameters_at_once_and_cannot_loosen_them() {
+    dev_ext().execute_with(|| {
+        run_block(1, T0);
+        let old_cap = pallet_backstop::SweepCap::<Runtime>::get();
+        assert!(old_cap > 2);
+        let index = submit_referendum(
+            Origin::BackstopEmergency,
+            RuntimeCall::Backstop(pallet_backstop::Call::set_sweep_cap { cap: 2 }),
+        );
+        let approved_at = run_until_approved(index);
+        assert_eq!(dev_track(EMERGENCY_TRACK).min_enactment_period, 1);
+        next_block();
+        assert_eq!(System::block_number(), approved_at + 1);
+        assert_eq!(enacted_results(), vec![Ok(())]);
+        assert_eq!(pallet_backstop::SweepCap::<Runtime>::get(), 2);
+        System::assert_has_event(RuntimeEvent::Backstop(
+            pallet_backstop::Event::SweepCapSet {
+                old: old_cap,
+                new: 2,
+            },
+        ));
+
+        // Raising it back needs the params track: the emergency track's enactment fails.
+        System::reset_events();
+        let index = submit_referendum(
+            Origin::BackstopEmergency,
+            RuntimeCall::Backstop(pallet_backstop::Call::set_sweep_cap { cap: old_cap }),
+        );
+        run_until_approved(index);
+        next_block();
+        assert_eq!(
+            enacted_results(),
+            vec![Err(
+                pallet_backstop::Error::<Runtime>::EmergencyCannotLoosen.into()
+            )]
+        );
+        assert_eq!(pallet_backstop::SweepCap::<Runtime>::get(), 2);
     });
 }
 

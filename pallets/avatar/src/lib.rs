@@ -164,7 +164,7 @@ pub mod pallet {
     use super::*;
     use backstop_primitives::{
         AssetId, BackstopMembers, BackstopPool, Balance, LendingMarket, MarketId, Moment,
-        PriceOracle, RewardJar, ScoreHook,
+        PriceOracle, Privilege, RewardJar, ScoreHook,
     };
     use frame_support::{
         pallet_prelude::*,
@@ -211,6 +211,11 @@ pub mod pallet {
 
         /// The origin that sets [`AvatarParams`].
         type GovernanceOrigin: EnsureOrigin<Self::RuntimeOrigin>;
+
+        /// The origin that may only make [`AvatarParams`] safer (tighten only: each field's
+        /// doc says which way); any other change from it fails with
+        /// [`Error::EmergencyCannotLoosen`]. Its changes are announced and delayed like any.
+        type EmergencyOrigin: EnsureOrigin<Self::RuntimeOrigin>;
 
         /// The parameters of a market governance never set. Thresholds in loan units
         /// (`big_position`) must suit the stable asset's decimals, so the runtime sets them.
@@ -389,9 +394,11 @@ pub mod pallet {
             market: MarketId,
             user: T::AccountId,
         },
-        /// Governance announced `params` for `market`, in force from `activation`.
+        /// Governance announced `params` for `market`, in force from `activation`, instead
+        /// of `old` (the parameters in force when it was announced).
         ParamsScheduled {
             market: MarketId,
+            old: AvatarParams,
             params: AvatarParams,
             activation: BlockNumberFor<T>,
         },
@@ -476,6 +483,9 @@ pub mod pallet {
         LiquidationAtALoss,
         /// `pool_turn` outside 1 ..= `MAX_PRIORITY_WINDOW` blocks.
         PoolTurnOutOfBounds,
+        /// The emergency origin may only make parameters safer (each field's doc says which
+        /// way): this change loosens one, or changes one no direction of which is safer.
+        EmergencyCannotLoosen,
         /// The user has no position in this market.
         NoPosition,
         /// The caller holds less of the asset than the action needs.
@@ -633,7 +643,9 @@ pub mod pallet {
 
         /// Set `market`'s parameters (governance), each within its bounds. Changes to the mode,
         /// margin, band, big-position threshold or priority window are announced and apply
-        /// after [`Config::ParamsDelay`] blocks; the others apply at once.
+        /// after [`Config::ParamsDelay`] blocks; the others apply at once. The emergency origin
+        /// only in the safer direction of each field (see [`AvatarParams`]), compared with the
+        /// parameters in force.
         #[pallet::call_index(10)]
         #[pallet::weight(T::WeightInfo::set_params())]
         pub fn set_params(
@@ -641,8 +653,8 @@ pub mod pallet {
             market: MarketId,
             params: AvatarParams,
         ) -> DispatchResult {
-            T::GovernanceOrigin::ensure_origin(origin)?;
-            Self::do_set_params(market, params)
+            let privilege = Privilege::of::<_, T::GovernanceOrigin, T::EmergencyOrigin>(origin)?;
+            Self::do_set_params(market, params, privilege)
         }
 
         /// Have the backstop pool liquidate `amount` (loan units) of `user`'s `debt_backstop`

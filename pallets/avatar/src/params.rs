@@ -6,7 +6,7 @@
 //! writes it ([`Pallet::enact_due`], which emits `ParamsUpdated`).
 
 use crate::{pallet::*, AvatarParams, PendingParams};
-use backstop_primitives::MarketId;
+use backstop_primitives::{MarketId, Privilege};
 use frame_support::{ensure, pallet_prelude::Get};
 use sp_runtime::{traits::Saturating, DispatchResult};
 
@@ -37,11 +37,21 @@ impl<T: Config> Pallet<T> {
     }
 
     /// Sets `market`'s parameters: at once if only `min_topup`/`user_share` change, else
-    /// announced for `now + ParamsDelay`. A new change replaces an announced one.
-    pub(crate) fn do_set_params(market: MarketId, params: AvatarParams) -> DispatchResult {
+    /// announced for `now + ParamsDelay`. A new change replaces an announced one. With
+    /// [`Privilege::TightenOnly`], `params` must be at least as safe as the parameters in
+    /// force in every field (an announced change it replaces is not compared).
+    pub(crate) fn do_set_params(
+        market: MarketId,
+        params: AvatarParams,
+        privilege: Privilege,
+    ) -> DispatchResult {
         let info = Self::market_info(market)?;
         params.validate().map_err(Error::<T>::from)?;
         ensure!(params.margin < info.lltv, Error::<T>::MarginOutOfBounds);
+        ensure!(
+            privilege.allows(&Self::params(market), &params),
+            Error::<T>::EmergencyCannotLoosen
+        );
         Self::enact_due(market);
         let old = Params::<T>::get(market);
         Pending::<T>::remove(market);
@@ -50,6 +60,7 @@ impl<T: Config> Pallet<T> {
             Pending::<T>::insert(market, PendingParams { params, activation });
             Self::deposit_event(Event::ParamsScheduled {
                 market,
+                old,
                 params,
                 activation,
             });

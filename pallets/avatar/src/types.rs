@@ -1,7 +1,7 @@
 //! Storage and parameter types of the avatar pallet: the per-market governance parameters
 //! with their hard bounds, and the backstop's record of each avatar position.
 
-use backstop_primitives::{Balance, PositionShares};
+use backstop_primitives::{Balance, PositionShares, Safer, Tightening};
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
 use frame_support::{traits::Get, BoundedVec, CloneNoBound, DebugNoBound, PartialEqNoBound};
 use scale_info::TypeInfo;
@@ -33,7 +33,9 @@ pub enum Mode {
     Margin,
 }
 
-/// Governance parameters of one market, each bounded (see [`AvatarParams::validate`]).
+/// Governance parameters of one market, each bounded (see [`AvatarParams::validate`]). Each
+/// field's doc ends with what the emergency origin may do to it ("tighten only", see
+/// [`Tightening`]).
 #[derive(
     Clone,
     Copy,
@@ -49,33 +51,50 @@ pub enum Mode {
     serde::Deserialize,
 )]
 pub struct AvatarParams {
-    /// Cushion or margin mode.
+    /// Cushion or margin mode. Emergency: unchanged.
     pub mode: Mode,
     /// Margin mode: how far below the market's `lltv` the avatar keeps its positions
-    /// (`lltv − margin`); 0.5 ..= 20 percentage points.
+    /// (`lltv − margin`); 0.5 ..= 20 percentage points. Emergency: may only raise it (new
+    /// borrows stop further from the market's limit; announced and delayed like any change).
     pub margin: Perbill,
     /// Cushion mode: a position may be topped up once
     /// `debt_backstop > collateral · price · lltv · (1 − topup_band)`; 1 % ..= 50 %.
+    /// Emergency: may only raise it (members may cushion positions further from
+    /// liquidation; the cushion is junior to the market's debt).
     pub topup_band: Perbill,
-    /// Smallest top-up, as a fraction of `debt_backstop`; ≤ 50 %.
+    /// Smallest top-up, as a fraction of `debt_backstop`; ≤ 50 %. Emergency: unchanged.
     pub min_topup: Perbill,
     /// Positions whose `debt_backstop` (loan units) is above this are split between all
-    /// seats; at least 1.
+    /// seats; at least 1. Emergency: unchanged.
     pub big_position: Balance,
     /// Blocks after a position became liquidatable during which only its assigned member(s)
     /// may liquidate; after it, the backstop pool. 1 ..= [`AvatarParams::MAX_PRIORITY_WINDOW`].
+    /// Emergency: unchanged (it decides who liquidates, not whether).
     pub priority_window: u32,
     /// Blocks after the members' priority during which the backstop pool has the position
     /// to itself (with the members); after it, while the market itself sees the position
     /// unhealthy, anyone may liquidate it through the avatar
     /// ([`open_liquidate`](crate::Pallet::open_liquidate)), so no position is ever
-    /// unliquidatable. 1 ..= [`AvatarParams::MAX_PRIORITY_WINDOW`].
+    /// unliquidatable. 1 ..= [`AvatarParams::MAX_PRIORITY_WINDOW`]. Emergency: unchanged.
     pub pool_turn: u32,
     /// Share of a liquidator's gain (collateral value received minus debt removed) sent to
     /// the reward jar; ≤ [`AvatarParams::MAX_USER_SHARE`]. `None`: the jar's default share
     /// (pallet-backstop's `SharingParams::user_share`), so one governance call sets it for
-    /// every market that has no reason to differ.
+    /// every market that has no reason to differ. Emergency: unchanged (it moves funds).
     pub user_share: Option<Perbill>,
+}
+
+impl Tightening for AvatarParams {
+    fn tightened_by(&self, new: &Self) -> bool {
+        self.mode == new.mode
+            && Safer::Higher.allows(self.margin, new.margin)
+            && Safer::Higher.allows(self.topup_band, new.topup_band)
+            && Safer::Neither.allows(self.min_topup, new.min_topup)
+            && Safer::Neither.allows(self.big_position, new.big_position)
+            && Safer::Neither.allows(self.priority_window, new.priority_window)
+            && Safer::Neither.allows(self.pool_turn, new.pool_turn)
+            && self.user_share == new.user_share
+    }
 }
 
 impl AvatarParams {

@@ -128,6 +128,7 @@ extern crate alloc;
 mod benchmarking;
 pub mod curve;
 pub mod franchise;
+mod governance;
 mod impls;
 #[cfg(any(feature = "try-runtime", test))]
 mod invariants;
@@ -175,7 +176,7 @@ pub trait BenchmarkHelper {
 pub mod pallet {
     use super::*;
     use backstop_primitives::{
-        AssetId, Balance, LendingMarket, MarketId, PriceOracle, Shares, Side,
+        AssetId, Balance, LendingMarket, MarketId, PriceOracle, Privilege, Safer, Shares, Side,
     };
     use frame_support::{
         pallet_prelude::*,
@@ -202,8 +203,15 @@ pub mod pallet {
         /// Wall-clock time, for price staleness.
         type Time: UnixTime;
 
-        /// The origin that sets [`PoolParams`].
+        /// The origin that sets every parameter ([`PoolParams`], [`SweepCap`],
+        /// [`FranchiseParams`], [`SharingParams`], score weights) within its bounds.
         type GovernanceOrigin: EnsureOrigin<Self::RuntimeOrigin>;
+
+        /// The origin that may only make parameters safer
+        /// ([`Privilege::TightenOnly`](backstop_primitives::Privilege)): each parameter's
+        /// doc says which way is safer; any other change from it fails with
+        /// [`Error::EmergencyCannotLoosen`].
+        type EmergencyOrigin: EnsureOrigin<Self::RuntimeOrigin>;
 
         /// The asset depositors bring and the pool pays debts in.
         #[pallet::constant]
@@ -669,6 +677,9 @@ pub mod pallet {
         CallerFeeOutOfBounds,
         /// `lend_fraction` above 90 %.
         LendFractionOutOfBounds,
+        /// The emergency origin may only make parameters safer (each parameter's doc says
+        /// which way): this change loosens one, or changes one no direction of which is safer.
+        EmergencyCannotLoosen,
         /// An arithmetic overflow (or the pool's books disagree with a neighbour's answer).
         Overflow,
         /// The epoch is over and its auction awaits settlement.
@@ -887,28 +898,39 @@ pub mod pallet {
         }
 
         /// Set the most positions the same-block sweep liquidates per market and block
-        /// (governance; at most `MaxLiquidationBatch`; zero turns the sweep off).
+        /// (governance; at most `MaxLiquidationBatch`; zero turns the sweep off). The
+        /// emergency origin may only lower it (stop the automatic sweep; keepers can still
+        /// liquidate with `liquidate_many`).
         #[pallet::call_index(13)]
         #[pallet::weight(T::WeightInfo::set_franchise_params())]
         pub fn set_sweep_cap(origin: OriginFor<T>, cap: u32) -> DispatchResult {
-            T::GovernanceOrigin::ensure_origin(origin)?;
+            let privilege = Self::ensure_governance(origin)?;
             ensure!(
                 cap <= T::MaxLiquidationBatch::get(),
                 Error::<T>::SweepCapOutOfBounds
             );
             let old = SweepCap::<T>::get();
+            ensure!(
+                privilege == Privilege::Full || Safer::Lower.allows(old, cap),
+                Error::<T>::EmergencyCannotLoosen
+            );
             SweepCap::<T>::put(cap);
             Self::deposit_event(Event::SweepCapSet { old, new: cap });
             Ok(())
         }
 
-        /// Set the pool parameters (governance), each within its bounds.
+        /// Set the pool parameters (governance), each within its bounds; the emergency
+        /// origin only in the safer direction of each (see [`PoolParams`]).
         #[pallet::call_index(4)]
         #[pallet::weight(T::WeightInfo::set_params())]
         pub fn set_params(origin: OriginFor<T>, params: PoolParams) -> DispatchResult {
-            T::GovernanceOrigin::ensure_origin(origin)?;
+            let privilege = Self::ensure_governance(origin)?;
             params.validate().map_err(Error::<T>::from)?;
             let old = Params::<T>::get();
+            ensure!(
+                privilege.allows(&old, &params),
+                Error::<T>::EmergencyCannotLoosen
+            );
             Params::<T>::put(params);
             Self::rebalance_lending();
             Self::deposit_event(Event::ParamsUpdated { old, new: params });
@@ -943,16 +965,21 @@ pub mod pallet {
         }
 
         /// Set the franchise parameters (governance), each within its bounds; they apply from
-        /// the next epoch.
+        /// the next epoch. The emergency origin only in the safer direction of each (see
+        /// [`FranchiseParams`]).
         #[pallet::call_index(8)]
         #[pallet::weight(T::WeightInfo::set_franchise_params())]
         pub fn set_franchise_params(
             origin: OriginFor<T>,
             params: FranchiseParams,
         ) -> DispatchResult {
-            T::GovernanceOrigin::ensure_origin(origin)?;
+            let privilege = Self::ensure_governance(origin)?;
             Self::validate_franchise(&params)?;
             let old = FranchiseParameters::<T>::get();
+            ensure!(
+                privilege.allows(&old, &params),
+                Error::<T>::EmergencyCannotLoosen
+            );
             FranchiseParameters::<T>::put(params);
             Self::deposit_event(Event::FranchiseParamsUpdated { old, new: params });
             Ok(())
@@ -960,13 +987,18 @@ pub mod pallet {
 
         /// Set the sharing parameters (governance), each within its bounds. The default
         /// weights apply to (market, side) pairs scored for the first time from now on; use
-        /// [`set_score_weight`](Pallet::set_score_weight) for pairs already scored.
+        /// [`set_score_weight`](Pallet::set_score_weight) for pairs already scored. They move
+        /// the proceeds between accounts, so the emergency origin cannot change them.
         #[pallet::call_index(9)]
         #[pallet::weight(T::WeightInfo::set_sharing_params())]
         pub fn set_sharing_params(origin: OriginFor<T>, params: SharingParams) -> DispatchResult {
-            T::GovernanceOrigin::ensure_origin(origin)?;
+            let privilege = Self::ensure_governance(origin)?;
             Self::validate_sharing(&params)?;
             let old = SharingParameters::<T>::get();
+            ensure!(
+                privilege.allows(&old, &params),
+                Error::<T>::EmergencyCannotLoosen
+            );
             SharingParameters::<T>::put(params);
             Self::deposit_event(Event::SharingParamsUpdated { old, new: params });
             Ok(())
@@ -974,6 +1006,8 @@ pub mod pallet {
 
         /// Set the score weight of (`market`, `side`) per stable unit of value (governance), at
         /// most `SharingParams::MAX_WEIGHT`, for a market that exists; it applies from now on.
+        /// A weight moves the jar's income between users, so the emergency origin cannot
+        /// change it.
         #[pallet::call_index(10)]
         #[pallet::weight(T::WeightInfo::set_score_weight())]
         pub fn set_score_weight(
@@ -982,8 +1016,8 @@ pub mod pallet {
             side: Side,
             weight: FixedU128,
         ) -> DispatchResult {
-            T::GovernanceOrigin::ensure_origin(origin)?;
-            Self::do_set_score_weight(market, side, weight)
+            let privilege = Self::ensure_governance(origin)?;
+            Self::do_set_score_weight(market, side, weight, privilege)
         }
     }
 }

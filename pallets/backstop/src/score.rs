@@ -375,6 +375,7 @@ impl<T: Config> Pallet<T> {
         market: MarketId,
         side: Side,
         weight: FixedU128,
+        privilege: backstop_primitives::Privilege,
     ) -> DispatchResult {
         frame_support::ensure!(
             weight <= SharingParams::MAX_WEIGHT,
@@ -383,6 +384,16 @@ impl<T: Config> Pallet<T> {
         frame_support::ensure!(
             T::Lending::market(market).is_some(),
             Error::<T>::UnknownMarket
+        );
+        // A weight moves the jar's income between users: no direction is safer.
+        let current = ScoreBooks::<T>::get((market, side)).map_or_else(
+            || SharingParameters::<T>::get().default_weight(side),
+            |book| book.weight,
+        );
+        frame_support::ensure!(
+            privilege == backstop_primitives::Privilege::Full
+                || backstop_primitives::Safer::Neither.allows(current, weight),
+            Error::<T>::EmergencyCannotLoosen
         );
         Self::accrue_jar();
         let clock = Self::score_clock();

@@ -1,7 +1,7 @@
 //! Storage types of the backstop: the pool's, the franchise's and the sharing parameters
 //! with their hard bounds, the auction and franchise records, and the score and jar books.
 
-use backstop_primitives::{Balance, MarketId, Moment, Side};
+use backstop_primitives::{Balance, MarketId, Moment, Safer, Side, Tightening};
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
 use frame_support::{
     pallet_prelude::Get, BoundedVec, CloneNoBound, DebugNoBound, DefaultNoBound, EqNoBound,
@@ -15,7 +15,8 @@ use sp_arithmetic::{FixedU128, Perbill, Permill};
 pub const SHARE_SCALE: u128 = 1_000_000;
 
 /// The pool's governance parameters, one storage value, each field bounded
-/// (see [`PoolParams::validate`]).
+/// (see [`PoolParams::validate`]). Each field's doc ends with what the emergency origin may
+/// do to it ("tighten only", see [`Tightening`]).
 #[derive(
     Clone,
     Copy,
@@ -32,20 +33,36 @@ pub const SHARE_SCALE: u128 = 1_000_000;
 )]
 pub struct PoolParams {
     /// StableSwap amplification `A` of the rebalance curve (`Ann = 2A`); 20..=200.
+    /// Emergency: unchanged (it reshapes the price at which the pool sells, no side safer).
     pub amplification: u32,
     /// Swap fee, in basis points of the stable paid in, sent to the fee account; ≤ 100.
+    /// Emergency: unchanged (it moves value between swappers, depositors and the jar).
     pub fee_bps: u32,
     /// Most a swap may pay above the oracle value, in basis points; ≤ 1 000.
+    /// Emergency: may only lower it (the pool gives less value away per swap).
     pub max_discount_bps: u32,
     /// Oldest oracle price the pool trades or values at, in milliseconds; 1 minute ..= 1 day.
+    /// Emergency: may only lower it (staler prices refused sooner; withdrawals need none).
     pub max_price_age: Moment,
     /// Share of a liquidation's gain paid (in collateral) to whoever triggered it, in basis
-    /// points; ≤ 100.
+    /// points; ≤ 100. Emergency: unchanged (it moves value between keepers and depositors).
     pub caller_fee_bps: u32,
     /// Fraction of the pool's stable supplied to the lending market's stable market for
     /// yield (none while liquidations are coming, see
-    /// [`PoolParams::LIQUIDATION_LOOKAHEAD`]); ≤ 90 %.
+    /// [`PoolParams::LIQUIDATION_LOOKAHEAD`]); ≤ 90 %. Emergency: may only lower it (more
+    /// of the pool stays liquid).
     pub lend_fraction: Perbill,
+}
+
+impl Tightening for PoolParams {
+    fn tightened_by(&self, new: &Self) -> bool {
+        Safer::Neither.allows(self.amplification, new.amplification)
+            && Safer::Neither.allows(self.fee_bps, new.fee_bps)
+            && Safer::Lower.allows(self.max_discount_bps, new.max_discount_bps)
+            && Safer::Lower.allows(self.max_price_age, new.max_price_age)
+            && Safer::Neither.allows(self.caller_fee_bps, new.caller_fee_bps)
+            && Safer::Lower.allows(self.lend_fraction, new.lend_fraction)
+    }
 }
 
 impl PoolParams {
@@ -132,7 +149,9 @@ pub enum ParamError {
 /// The franchise's governance parameters, one storage value, each field bounded (see
 /// [`FranchiseParams::validate`]). Durations are in blocks; amounts in stable units. A change
 /// takes effect from the next epoch: the running epoch keeps the values it started with (see
-/// [`EpochInfo`]).
+/// [`EpochInfo`]). The emergency origin may only raise `min_commitment` (members must
+/// bring more liquidity); every other field decides who wins seats and when, no direction
+/// of which is safer, so it must leave them unchanged (see [`Tightening`]).
 #[derive(
     Clone,
     Copy,
@@ -165,8 +184,19 @@ pub struct FranchiseParams {
     pub priority_period: u32,
     /// Smallest bid amount, in stable units; ≥ 1.
     pub min_bid: Balance,
-    /// Smallest liquidity commitment, in stable units; ≥ 1.
+    /// Smallest liquidity commitment, in stable units; ≥ 1. Emergency: may only raise it.
     pub min_commitment: Balance,
+}
+
+impl Tightening for FranchiseParams {
+    fn tightened_by(&self, new: &Self) -> bool {
+        let unchanged_but_commitment = FranchiseParams {
+            min_commitment: self.min_commitment,
+            ..*new
+        };
+        *self == unchanged_but_commitment
+            && Safer::Higher.allows(self.min_commitment, new.min_commitment)
+    }
 }
 
 impl FranchiseParams {
@@ -327,7 +357,8 @@ pub struct AuctionView<AccountId, BlockNumber> {
 // ------------------------------------------------------------------------------------------
 
 /// How the users share in the system's proceeds: one storage value, each field bounded (see
-/// [`SharingParams::validate`]).
+/// [`SharingParams::validate`]). Every field moves proceeds between accounts, so the
+/// emergency origin must leave all of them unchanged (see [`Tightening`]).
 #[derive(
     Clone,
     Copy,
@@ -355,6 +386,12 @@ pub struct SharingParams {
     pub collateral_weight: FixedU128,
     /// Default score weight of a supply balance; ≤ [`SharingParams::MAX_WEIGHT`].
     pub supply_weight: FixedU128,
+}
+
+impl Tightening for SharingParams {
+    fn tightened_by(&self, new: &Self) -> bool {
+        self == new
+    }
 }
 
 impl SharingParams {

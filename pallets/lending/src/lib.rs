@@ -138,7 +138,7 @@ pub mod pallet {
     use alloc::vec::Vec;
     use backstop_primitives::{
         AssetId, Balance, LiquidationPermission, MarketId, Moment, OnBadDebt, OnPositionChanged,
-        PriceOracle, Shares,
+        PriceOracle, Privilege, Shares,
     };
     use frame_support::{
         pallet_prelude::*,
@@ -166,6 +166,13 @@ pub mod pallet {
 
         /// The origin that creates markets.
         type GovernanceOrigin: EnsureOrigin<Self::RuntimeOrigin>;
+
+        /// The origin that may only make the system safer (tighten only). A market's
+        /// parameters never change once it is created, and creating a market opens new risk,
+        /// so this origin can do nothing here: [`create_market`](Pallet::create_market) refuses
+        /// it with [`Error::EmergencyCannotLoosen`]. (It pauses calls through the runtime's
+        /// pallet-tx-pause instead.)
+        type EmergencyOrigin: EnsureOrigin<Self::RuntimeOrigin>;
 
         /// Told about bad debt when a liquidation realises it.
         type OnBadDebt: OnBadDebt<Self::AccountId>;
@@ -379,6 +386,8 @@ pub mod pallet {
         /// The payer holds less of the asset than it would have to pay (checked before any
         /// transfer).
         InsufficientBalance,
+        /// The emergency origin may only make the system safer; creating a market opens risk.
+        EmergencyCannotLoosen,
     }
 
     #[pallet::genesis_config]
@@ -434,7 +443,8 @@ pub mod pallet {
 
     #[pallet::call]
     impl<T: Config> Pallet<T> {
-        /// Create a market lending `loan_asset` against `collateral_asset` (governance only).
+        /// Create a market lending `loan_asset` against `collateral_asset` (governance only;
+        /// the emergency origin is refused: a new market only adds risk).
         #[pallet::call_index(0)]
         #[pallet::weight(T::WeightInfo::create_market())]
         pub fn create_market(
@@ -444,7 +454,11 @@ pub mod pallet {
             lltv: Perbill,
             irm: JumpRateModel,
         ) -> DispatchResult {
-            T::GovernanceOrigin::ensure_origin(origin)?;
+            let privilege = Privilege::of::<_, T::GovernanceOrigin, T::EmergencyOrigin>(origin)?;
+            ensure!(
+                privilege == Privilege::Full,
+                Error::<T>::EmergencyCannotLoosen
+            );
             Self::do_create_market(loan_asset, collateral_asset, lltv, irm).map(|_| ())
         }
 

@@ -27,6 +27,7 @@ impl pallet_lending::Config for Runtime {
     type Oracle = OraclePrices;
     type Time = Timestamp;
     type GovernanceOrigin = super::governance::ParamsOrigin;
+    type EmergencyOrigin = super::governance::EmergencyOrigin;
     type OnBadDebt = ();
     // Avatar positions are reserved for the backstop during its priority window.
     type LiquidationPermission = crate::Avatar;
@@ -57,6 +58,7 @@ impl pallet_backstop::Config for Runtime {
     type Lending = Lending;
     type Time = Timestamp;
     type GovernanceOrigin = super::governance::ParamsOrigin;
+    type EmergencyOrigin = super::governance::EmergencyOrigin;
     type StableAsset = StableAsset;
     type YieldMarket = YieldMarket;
     type FeeAccount = SwapFeeAccount;
@@ -102,6 +104,7 @@ impl pallet_avatar::Config for Runtime {
     type Assets = Assets;
     type StableAsset = StableAsset;
     type GovernanceOrigin = super::governance::ParamsOrigin;
+    type EmergencyOrigin = super::governance::EmergencyOrigin;
     type DefaultParams = AvatarDefaultParams;
     type ParamsDelay = AvatarParamsDelay;
     type MaxPriceAge = LendingMaxPriceAge;

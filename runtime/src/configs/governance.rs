@@ -11,6 +11,7 @@
 //! | action | origin |
 //! |---|---|
 //! | change a Backstop parameter (pallet-lending, -backstop, -avatar `GovernanceOrigin`) | `BackstopParams` or root |
+//! | make a Backstop parameter safer only (the pallets' `EmergencyOrigin`: lower a cap, raise a margin, each parameter's doc says which way) | `BackstopEmergency` |
 //! | pause a call (`txPause.pause`) | `BackstopEmergency` or root |
 //! | unpause a call (`txPause.unpause`) | `BackstopParams` or root |
 //! | submit a referendum | any signed account, with a deposit |
@@ -183,6 +184,9 @@ impl pallet_referenda::Config for Runtime {
 pub type PauseOrigin = EitherOf<EnsureRoot<AccountId>, origins::BackstopEmergency>;
 /// Lifts pauses, and changes Backstop parameters: the params track (or root).
 pub type ParamsOrigin = EitherOf<EnsureRoot<AccountId>, origins::BackstopParams>;
+/// Makes Backstop parameters safer only (the pallets' `EmergencyOrigin`, tighten only): the
+/// emergency track.
+pub type EmergencyOrigin = origins::BackstopEmergency;
 
 impl pallet_tx_pause::Config for Runtime {
     type RuntimeEvent = RuntimeEvent;

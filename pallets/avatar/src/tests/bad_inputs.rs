@@ -353,6 +353,11 @@ fn cases() -> Vec<Case> {
         row("set_params: priority_window u32::MAX", nothing, || Avatar::set_params(RuntimeOrigin::root(), MARKET, params(|p| p.priority_window = u32::MAX)), Error::<Test>::PriorityWindowOutOfBounds),
         row("set_params: pool_turn zero", nothing, || Avatar::set_params(RuntimeOrigin::root(), MARKET, params(|p| p.pool_turn = 0)), Error::<Test>::PoolTurnOutOfBounds),
         row("set_params: user_share too large", nothing, || Avatar::set_params(RuntimeOrigin::root(), MARKET, params(|p| p.user_share = Some(sp_arithmetic::Perbill::one()))), Error::<Test>::UserShareOutOfBounds),
+        row("set_params: emergency lowers the margin", nothing, || Avatar::set_params(signed(EMERGENCY), MARKET, params(|p| p.margin = p.margin - sp_arithmetic::Perbill::from_parts(1))), Error::<Test>::EmergencyCannotLoosen),
+        row("set_params: emergency narrows the band", nothing, || Avatar::set_params(signed(EMERGENCY), MARKET, params(|p| p.topup_band = p.topup_band - sp_arithmetic::Perbill::from_parts(1))), Error::<Test>::EmergencyCannotLoosen),
+        row("set_params: emergency changes the mode", nothing, || Avatar::set_params(signed(EMERGENCY), MARKET, params(|p| p.mode = Mode::Margin)), Error::<Test>::EmergencyCannotLoosen),
+        row("set_params: emergency shortens the pool's turn", nothing, || Avatar::set_params(signed(EMERGENCY), MARKET, params(|p| p.pool_turn -= 1)), Error::<Test>::EmergencyCannotLoosen),
+        row("set_params: emergency sets a user_share", nothing, || Avatar::set_params(signed(EMERGENCY), MARKET, params(|p| p.user_share = Some(sp_arithmetic::Perbill::from_percent(1)))), Error::<Test>::EmergencyCannotLoosen),
         // pool_liquidate
         // pool_liquidate_many fails only for its origin: each user that cannot be
         // liquidated is skipped (tests/pool.rs).

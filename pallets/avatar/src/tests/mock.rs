@@ -36,6 +36,13 @@ pub type AccountId = u128;
 pub type BlockNumber = u64;
 
 /// Borrowers.
+/// The account the mock's `EmergencyOrigin` accepts (signed by it: tighten only).
+pub const EMERGENCY: AccountId = 9_999;
+
+frame_support::ord_parameter_types! {
+    pub const EmergencyAccount: AccountId = EMERGENCY;
+}
+
 pub const ALICE: AccountId = 1;
 pub const BOB: AccountId = 2;
 /// Lends the stable asset in the market.
@@ -187,6 +194,7 @@ impl pallet_lending::Config for Test {
     type Oracle = UsdOracle;
     type Time = Timestamp;
     type GovernanceOrigin = EnsureRoot<AccountId>;
+    type EmergencyOrigin = frame_system::EnsureSignedBy<EmergencyAccount, AccountId>;
     type OnBadDebt = ();
     type LiquidationPermission = Avatar;
     type OnPositionChanged = ();
@@ -209,6 +217,7 @@ impl pallet_avatar::Config for Test {
     type Assets = Assets;
     type StableAsset = StableAsset;
     type GovernanceOrigin = EnsureRoot<AccountId>;
+    type EmergencyOrigin = frame_system::EnsureSignedBy<EmergencyAccount, AccountId>;
     type DefaultParams = DefaultParams;
     type ParamsDelay = ConstU64<DELAY>;
     type MaxPriceAge = ConstU64<3_600_000>;

@@ -129,6 +129,7 @@ fn changes_for_open_positions_are_announced_and_delayed() {
             last_event(),
             Event::ParamsScheduled {
                 market: MARKET,
+                old,
                 params: new,
                 activation: 1 + DELAY
             }
@@ -175,5 +176,76 @@ fn min_topup_and_user_share_apply_at_once() {
         );
         // The margin must stay below the market's lltv (80 %): always true within bounds.
         assert!(AvatarParams::MAX_MARGIN < Perbill::from_percent(80));
+    });
+}
+
+/// The emergency origin (tighten only) may raise the margin and widen the top-up band, each
+/// announced and delayed like any change to open positions, with the old and new values;
+/// it may not lower them nor change any other field, each refused with
+/// `EmergencyCannotLoosen` and nothing changed.
+#[test]
+fn emergency_only_tightens_and_its_changes_are_delayed_too() {
+    ExtBuilder::default().build_and_execute(|| {
+        let emergency = || RuntimeOrigin::signed(EMERGENCY);
+        let old = Avatar::params(MARKET);
+        let tight = AvatarParams {
+            margin: old.margin + Perbill::from_percent(2),
+            topup_band: old.topup_band + Perbill::from_percent(5),
+            ..old
+        };
+        assert_ok!(Avatar::set_params(emergency(), MARKET, tight));
+        assert_eq!(
+            last_event(),
+            Event::ParamsScheduled {
+                market: MARKET,
+                old,
+                params: tight,
+                activation: 1 + DELAY
+            }
+        );
+        assert_eq!(Avatar::params(MARKET), old, "delayed for the emergency too");
+        run_to_block(1 + DELAY);
+        assert_eq!(Avatar::params(MARKET), tight);
+
+        let refused: [fn(&mut AvatarParams); 8] = [
+            |p| p.margin = p.margin - Perbill::from_parts(1),
+            |p| p.topup_band = p.topup_band - Perbill::from_parts(1),
+            |p| p.mode = Mode::Margin,
+            |p| p.min_topup = p.min_topup + Perbill::from_parts(1),
+            |p| p.big_position += 1,
+            |p| p.priority_window += 1,
+            |p| p.pool_turn -= 1,
+            |p| p.user_share = Some(Perbill::from_percent(1)),
+        ];
+        for change in refused {
+            let mut p = tight;
+            change(&mut p);
+            assert_noop!(
+                Avatar::set_params(emergency(), MARKET, p),
+                Error::<Test>::EmergencyCannotLoosen
+            );
+        }
+        // Bounds first; governance loosens again.
+        assert_noop!(
+            Avatar::set_params(
+                emergency(),
+                MARKET,
+                AvatarParams {
+                    margin: Perbill::from_percent(21),
+                    ..tight
+                }
+            ),
+            Error::<Test>::MarginOutOfBounds
+        );
+        assert_ok!(Avatar::set_params(RuntimeOrigin::root(), MARKET, old));
+        assert_eq!(
+            last_event(),
+            Event::ParamsScheduled {
+                market: MARKET,
+                old: tight,
+                params: old,
+                activation: System::block_number() + DELAY
+            }
+        );
     });
 }

@@ -98,6 +98,10 @@ fn none() -> RuntimeOrigin {
 fn root() -> RuntimeOrigin {
     RuntimeOrigin::root()
 }
+/// The mock's emergency origin (tighten only).
+fn emergency() -> RuntimeOrigin {
+    RuntimeOrigin::signed(EMERGENCY)
+}
 fn nothing() {}
 /// A batch of positions for `liquidate_many`.
 fn batch(
@@ -271,6 +275,8 @@ fn cases() -> Vec<Case> {
         row("set_sweep_cap: unsigned", nothing, || Backstop::set_sweep_cap(none(), 8), BadOrigin),
         row("set_sweep_cap: above MaxLiquidationBatch", nothing, || Backstop::set_sweep_cap(root(), 65), Error::<Test>::SweepCapOutOfBounds),
         row("set_sweep_cap: u32::MAX", nothing, || Backstop::set_sweep_cap(root(), u32::MAX), Error::<Test>::SweepCapOutOfBounds),
+        row("set_sweep_cap: emergency raises it", nothing, || Backstop::set_sweep_cap(emergency(), 17), Error::<Test>::EmergencyCannotLoosen),
+        row("set_sweep_cap: emergency above MaxLiquidationBatch", nothing, || Backstop::set_sweep_cap(emergency(), 65), Error::<Test>::SweepCapOutOfBounds),
         // set_params
         row("set_params: signed", nothing, || Backstop::set_params(signed(ALICE), PoolParams::default()), BadOrigin),
         row("set_params: unsigned", nothing, || Backstop::set_params(none(), PoolParams::default()), BadOrigin),
@@ -283,6 +289,13 @@ fn cases() -> Vec<Case> {
         row("set_params: price age too long", nothing, || Backstop::set_params(root(), pool(|p| p.max_price_age = 86_400_001)), Error::<Test>::PriceAgeOutOfBounds),
         row("set_params: caller fee too high", nothing, || Backstop::set_params(root(), pool(|p| p.caller_fee_bps = 101)), Error::<Test>::CallerFeeOutOfBounds),
         row("set_params: lend fraction too high", nothing, || Backstop::set_params(root(), pool(|p| p.lend_fraction = Perbill::from_percent(91))), Error::<Test>::LendFractionOutOfBounds),
+        row("set_params: emergency raises the discount", nothing, || Backstop::set_params(emergency(), pool(|p| p.max_discount_bps += 1)), Error::<Test>::EmergencyCannotLoosen),
+        row("set_params: emergency lengthens the price age", nothing, || Backstop::set_params(emergency(), pool(|p| p.max_price_age += 1)), Error::<Test>::EmergencyCannotLoosen),
+        row("set_params: emergency lends more", nothing, || Backstop::set_params(emergency(), pool(|p| p.lend_fraction = Perbill::from_percent(1))), Error::<Test>::EmergencyCannotLoosen),
+        row("set_params: emergency changes amplification", nothing, || Backstop::set_params(emergency(), pool(|p| p.amplification = 21)), Error::<Test>::EmergencyCannotLoosen),
+        row("set_params: emergency changes the fee", nothing, || Backstop::set_params(emergency(), pool(|p| p.fee_bps = 1)), Error::<Test>::EmergencyCannotLoosen),
+        row("set_params: emergency changes the caller fee", nothing, || Backstop::set_params(emergency(), pool(|p| p.caller_fee_bps = 1)), Error::<Test>::EmergencyCannotLoosen),
+        row("set_params: emergency out of bounds", nothing, || Backstop::set_params(emergency(), pool(|p| p.max_discount_bps = 1_001)), Error::<Test>::MaxDiscountOutOfBounds),
         // bid
         row("bid: unsigned", nothing, || Backstop::bid(none(), 10 * UNIT, 10 * UNIT), BadOrigin),
         row("bid: zero amount", nothing, || Backstop::bid(signed(ALICE), 0, 10 * UNIT), Error::<Test>::BidTooLow),
@@ -319,14 +332,20 @@ fn cases() -> Vec<Case> {
         row("set_franchise_params: priority above window", nothing, || Backstop::set_franchise_params(root(), franchise(|p| p.priority_period = p.window_length + 1)), Error::<Test>::PriorityPeriodOutOfBounds),
         row("set_franchise_params: zero min_bid", nothing, || Backstop::set_franchise_params(root(), franchise(|p| p.min_bid = 0)), Error::<Test>::MinBidOutOfBounds),
         row("set_franchise_params: zero min_commitment", nothing, || Backstop::set_franchise_params(root(), franchise(|p| p.min_commitment = 0)), Error::<Test>::MinCommitmentOutOfBounds),
+        row("set_franchise_params: emergency lowers min_commitment", nothing, || Backstop::set_franchise_params(emergency(), franchise(|p| p.min_commitment -= 1)), Error::<Test>::EmergencyCannotLoosen),
+        row("set_franchise_params: emergency changes seats", nothing, || Backstop::set_franchise_params(emergency(), franchise(|p| p.seats -= 1)), Error::<Test>::EmergencyCannotLoosen),
+        row("set_franchise_params: emergency changes min_bid", nothing, || Backstop::set_franchise_params(emergency(), franchise(|p| p.min_bid += 1)), Error::<Test>::EmergencyCannotLoosen),
         // set_sharing_params
         row("set_sharing_params: signed", nothing, || Backstop::set_sharing_params(signed(ALICE), SharingParams::default()), BadOrigin),
         row("set_sharing_params: user_share too high", nothing, || Backstop::set_sharing_params(root(), sharing(|p| p.user_share = Perbill::from_percent(51))), Error::<Test>::UserShareOutOfBounds),
         row("set_sharing_params: weight too high", nothing, || Backstop::set_sharing_params(root(), sharing(|p| p.debt_weight = too_heavy())), Error::<Test>::WeightOutOfBounds),
+        row("set_sharing_params: emergency changes user_share", nothing, || Backstop::set_sharing_params(emergency(), sharing(|p| p.user_share = Perbill::from_percent(1))), Error::<Test>::EmergencyCannotLoosen),
+        row("set_sharing_params: emergency changes fee_share", nothing, || Backstop::set_sharing_params(emergency(), sharing(|p| p.fee_share = Perbill::from_percent(1))), Error::<Test>::EmergencyCannotLoosen),
         // set_score_weight
         row("set_score_weight: signed", nothing, || Backstop::set_score_weight(signed(ALICE), ETH_MARKET, Side::Debt, FixedU128::from_u32(1)), BadOrigin),
         row("set_score_weight: unknown market", nothing, || Backstop::set_score_weight(root(), NO_MARKET, Side::Debt, FixedU128::from_u32(1)), Error::<Test>::UnknownMarket),
         row("set_score_weight: weight too high", nothing, || Backstop::set_score_weight(root(), ETH_MARKET, Side::Debt, too_heavy()), Error::<Test>::WeightOutOfBounds),
+        row("set_score_weight: emergency changes it", nothing, || Backstop::set_score_weight(emergency(), ETH_MARKET, Side::Debt, FixedU128::from_u32(7)), Error::<Test>::EmergencyCannotLoosen),
     ]
 }
 

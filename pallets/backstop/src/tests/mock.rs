@@ -20,6 +20,13 @@ use sp_runtime::BuildStorage;
 
 pub type AccountId = u64;
 
+/// The account the mock's `EmergencyOrigin` accepts (signed by it: tighten only).
+pub const EMERGENCY: AccountId = 9_999;
+
+frame_support::ord_parameter_types! {
+    pub const EmergencyAccount: AccountId = EMERGENCY;
+}
+
 pub const ALICE: AccountId = 1;
 pub const BOB: AccountId = 2;
 pub const CHARLIE: AccountId = 3;
@@ -259,6 +266,7 @@ impl pallet_lending::Config for Test {
     type Oracle = UsdOracle;
     type Time = Timestamp;
     type GovernanceOrigin = EnsureRoot<AccountId>;
+    type EmergencyOrigin = frame_system::EnsureSignedBy<EmergencyAccount, AccountId>;
     type OnBadDebt = ();
     type LiquidationPermission = ();
     type OnPositionChanged = ();
@@ -276,6 +284,7 @@ impl pallet_backstop::Config for Test {
     type Lending = Lending;
     type Time = Timestamp;
     type GovernanceOrigin = EnsureRoot<AccountId>;
+    type EmergencyOrigin = frame_system::EnsureSignedBy<EmergencyAccount, AccountId>;
     type StableAsset = ConstU32<USD>;
     type YieldMarket = YieldMarket;
     type FeeAccount = ConstU64<FEE_ACCOUNT>;

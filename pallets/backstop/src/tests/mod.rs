@@ -5,6 +5,7 @@ mod assignment;
 mod bad_inputs;
 mod curve;
 mod deposit;
+mod emergency;
 mod franchise;
 mod lending;
 mod liquidate;

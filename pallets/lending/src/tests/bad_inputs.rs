@@ -203,6 +203,7 @@ fn cases() -> Vec<Case> {
         // create_market
         row("create_market: signed", nothing, || Lending::create_market(signed(ALICE), USD, DOGE, lltv(80), rate_model()), BadOrigin),
         row("create_market: unsigned", nothing, || Lending::create_market(none(), USD, DOGE, lltv(80), rate_model()), BadOrigin),
+        row("create_market: emergency origin", nothing, || Lending::create_market(signed(EMERGENCY), USD, DOGE, lltv(80), rate_model()), Error::<Test>::EmergencyCannotLoosen),
         row("create_market: unknown loan asset", nothing, || Lending::create_market(root(), NO_ASSET, ETH, lltv(80), rate_model()), Error::<Test>::UnknownAsset),
         row("create_market: unknown collateral", nothing, || Lending::create_market(root(), USD, NO_ASSET, lltv(80), rate_model()), Error::<Test>::UnknownAsset),
         row("create_market: same asset", nothing, || Lending::create_market(root(), USD, USD, lltv(80), rate_model()), Error::<Test>::SameAsset),

@@ -92,6 +92,24 @@ fn only_governance_creates_markets() {
     });
 }
 
+/// The emergency origin may only make the system safer; a new market only adds risk (and a
+/// market's parameters never change), so it can do nothing here.
+#[test]
+fn the_emergency_origin_cannot_create_a_market() {
+    ExtBuilder::default().build_and_execute(|| {
+        assert_noop!(
+            Lending::create_market(
+                RuntimeOrigin::signed(EMERGENCY),
+                USD,
+                ETH,
+                Perbill::from_percent(80),
+                rate_model()
+            ),
+            Error::<Test>::EmergencyCannotLoosen
+        );
+    });
+}
+
 #[test]
 fn market_parameters_are_checked() {
     ExtBuilder::default().build_and_execute(|| {

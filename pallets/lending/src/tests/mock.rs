@@ -20,6 +20,13 @@ use sp_runtime::BuildStorage;
 
 pub type AccountId = u64;
 
+/// The account the mock's `EmergencyOrigin` accepts (signed by it: tighten only).
+pub const EMERGENCY: AccountId = 9_999;
+
+frame_support::ord_parameter_types! {
+    pub const EmergencyAccount: AccountId = EMERGENCY;
+}
+
 pub const ALICE: AccountId = 1;
 pub const BOB: AccountId = 2;
 pub const CHARLIE: AccountId = 3;
@@ -185,6 +192,7 @@ impl pallet_lending::Config for Test {
     type Oracle = UsdOracle;
     type Time = Timestamp;
     type GovernanceOrigin = EnsureRoot<AccountId>;
+    type EmergencyOrigin = frame_system::EnsureSignedBy<EmergencyAccount, AccountId>;
     type OnBadDebt = RecordBadDebt;
     type LiquidationPermission = BarList;
     type OnPositionChanged = ();

@@ -7,8 +7,10 @@
 //! - [`Origin::BackstopParams`]: changes pool, franchise, sharing, avatar and market
 //!   parameters and lifts pauses; its track has an enactment delay, so depositors and
 //!   members can leave before a change bites.
-//! - [`Origin::BackstopEmergency`]: pauses calls at once (pallet-tx-pause); it is accepted
-//!   nowhere else, so it can neither change a parameter nor unpause.
+//! - [`Origin::BackstopEmergency`]: pauses calls at once (pallet-tx-pause) and is the
+//!   pallets' `EmergencyOrigin`, which may only make a parameter safer (lower a cap, raise
+//!   a margin; each parameter's doc says which way, and the pallets refuse anything else
+//!   with `EmergencyCannotLoosen`); it cannot unpause, loosen a bound or move funds.
 //!
 //! The pallet also records, at genesis, which timing the tracks use:
 //! [`DevelopmentTracks`] is set by the `development` preset only, so the dev chain and the

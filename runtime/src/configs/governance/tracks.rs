@@ -5,7 +5,7 @@
 //! | track | id | origin | what it may do |
 //! |---|---|---|---|
 //! | `backstop_params` | 0 | `BackstopParams` | set any Backstop parameter, unpause calls |
-//! | `backstop_emergency` | 1 | `BackstopEmergency` | pause calls (pallet-tx-pause), at once |
+//! | `backstop_emergency` | 1 | `BackstopEmergency` | pause calls (pallet-tx-pause) and tighten parameters (the pallets' tighten-only `EmergencyOrigin`), at once |
 //!
 //! Production periods, with 6-second blocks:
 //!
