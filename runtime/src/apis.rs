@@ -258,6 +258,12 @@ pallet_revive::impl_runtime_apis_plus_revive_traits!(
         }
     }
 
+    impl crate::parameters::ParametersApi<Block> for Runtime {
+        fn parameters() -> crate::parameters::Parameters {
+            crate::parameters::current()
+        }
+    }
+
     impl sp_genesis_builder::GenesisBuilder<Block> for Runtime {
         fn build_state(config: Vec<u8>) -> sp_genesis_builder::Result {
             build_state::<RuntimeGenesisConfig>(config)

@@ -35,6 +35,7 @@ mod benchmarks;
 pub mod configs;
 pub mod genesis_config_presets;
 pub mod oracle_genesis;
+pub mod parameters;
 
 use alloc::borrow::Cow;
 use frame_support::weights::Weight;

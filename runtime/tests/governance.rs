@@ -12,7 +12,9 @@ use backstop_runtime::{
     configs::governance::{
         is_pausable,
         origins::Origin,
-        tracks::{DEVELOPMENT_TRACKS, EMERGENCY_TRACK, PARAMS_TRACK, PRODUCTION_TRACKS},
+        tracks::{
+            DEVELOPMENT_TRACKS, EMERGENCY_TRACK, PARAMS_TRACK, PRODUCTION_TRACKS, ROOT_TRACK,
+        },
         NEVER_PAUSABLE_CALLS, PAUSABLE_PALLETS,
     },
     genesis_config_presets::{self, whole, ETH, ETH_USD_MARKET, PRODUCTION_RUNTIME_PRESET, USD},
@@ -196,7 +198,7 @@ fn development_preset_uses_the_short_tracks_and_sudo() {
             Some(account(Alice)),
             "the dev chain keeps sudo as a convenience"
         );
-        // Each origin has its own track; root, signed and none have none.
+        // Each origin has its own track, root too; signed and none have none.
         let track_for = |o: OriginCaller| Tracks::track_for(&o);
         assert_eq!(
             track_for(OriginCaller::Origins(Origin::BackstopParams)),
@@ -208,7 +210,7 @@ fn development_preset_uses_the_short_tracks_and_sudo() {
         );
         assert_eq!(
             track_for(OriginCaller::system(frame_system::RawOrigin::Root)),
-            Err(())
+            Ok(ROOT_TRACK)
         );
         assert_eq!(
             track_for(OriginCaller::system(frame_system::RawOrigin::Signed(
@@ -722,6 +724,10 @@ fn the_production_preset_has_no_sudo_and_production_tracks() {
         // Days, not blocks: an enactment delay of at least a day at 6-second blocks.
         assert!(params.min_enactment_period >= 14_400);
         assert!(params.decision_period >= 7 * 14_400);
+        // Runtime upgrades go through the root track: a day's enactment delay, one at a time.
+        let root = Tracks::info(ROOT_TRACK).expect("root track");
+        assert!(root.min_enactment_period >= 14_400);
+        assert_eq!(root.max_deciding, 1);
         // Parameters are the pallets' production defaults (weekly franchise epochs).
         assert_eq!(
             pallet_backstop::FranchiseParameters::<Runtime>::get(),
@@ -732,5 +738,172 @@ fn the_production_preset_has_no_sudo_and_production_tracks() {
             Backstop::set_sharing_params(signed(Alice), pallet_backstop::SharingParams::default()),
             DispatchError::BadOrigin
         );
+    });
+}
+
+/// One runtime API call returns every governed parameter of the three pallets, the
+/// announced avatar changes and the paused calls, and follows their changes.
+#[test]
+fn one_runtime_api_call_returns_every_parameter() {
+    use backstop_runtime::{
+        parameters::{runtime_decl_for_parameters_api::ParametersApiV1, Parameters},
+        Block,
+    };
+    dev_ext().execute_with(|| {
+        run_block(1, T0);
+        let get = <Runtime as ParametersApiV1<Block>>::parameters;
+        let p: Parameters = get();
+        assert_eq!(p.pool, pallet_backstop::Params::<Runtime>::get());
+        assert_eq!(p.sweep_cap, pallet_backstop::SweepCap::<Runtime>::get());
+        assert_eq!(
+            p.franchise,
+            pallet_backstop::FranchiseParameters::<Runtime>::get()
+        );
+        assert_eq!(p.franchise_in_epoch, Some(p.franchise));
+        assert_eq!(
+            p.sharing,
+            pallet_backstop::SharingParameters::<Runtime>::get()
+        );
+        assert!(p.paused.is_empty());
+        // The dev chain's two markets, with their avatar parameters.
+        assert_eq!(p.markets.len(), 2);
+        let eth = &p.markets[usize::try_from(ETH_USD_MARKET).unwrap()];
+        let market = pallet_lending::Markets::<Runtime>::get(ETH_USD_MARKET).unwrap();
+        assert_eq!(
+            (eth.market, eth.loan_asset, eth.collateral_asset, eth.lltv),
+            (ETH_USD_MARKET, USD, ETH, market.lltv)
+        );
+        assert_eq!((eth.lif, eth.irm), (market.lif, market.irm));
+        assert_eq!(eth.avatar, Avatar::params(ETH_USD_MARKET));
+        assert_eq!(eth.avatar_pending, None);
+
+        // Changes show at once: a pause, a tighter sweep cap, a score weight, an announced
+        // avatar change.
+        let params = track_origin(Origin::BackstopParams);
+        assert_ok!(dispatch(
+            pause_call("Backstop", "swap"),
+            track_origin(Origin::BackstopEmergency)
+        ));
+        assert_ok!(dispatch(
+            RuntimeCall::Backstop(pallet_backstop::Call::set_sweep_cap { cap: 3 }),
+            track_origin(Origin::BackstopEmergency)
+        ));
+        let weight = sp_runtime::FixedU128::from_u32(2);
+        assert_ok!(dispatch(
+            RuntimeCall::Backstop(pallet_backstop::Call::set_score_weight {
+                market: ETH_USD_MARKET,
+                side: backstop_primitives::Side::Debt,
+                weight,
+            }),
+            params.clone()
+        ));
+        let margin = pallet_avatar::AvatarParams {
+            margin: eth.avatar.margin + Perbill::from_percent(1),
+            ..eth.avatar
+        };
+        assert_ok!(dispatch(
+            RuntimeCall::Avatar(pallet_avatar::Call::set_params {
+                market: ETH_USD_MARKET,
+                params: margin,
+            }),
+            params
+        ));
+        let q = get();
+        assert_eq!(q.paused, vec![(b"Backstop".to_vec(), b"swap".to_vec())]);
+        assert_eq!(q.sweep_cap, 3);
+        assert_eq!(
+            q.score_weights,
+            vec![(ETH_USD_MARKET, backstop_primitives::Side::Debt, weight)]
+        );
+        let eth = &q.markets[usize::try_from(ETH_USD_MARKET).unwrap()];
+        let (pending, activation) = eth.avatar_pending.expect("announced");
+        assert_eq!(pending, margin);
+        assert!(activation > System::block_number());
+        assert_eq!(
+            eth.avatar,
+            p.markets[usize::try_from(ETH_USD_MARKET).unwrap()].avatar,
+            "not in force yet"
+        );
+        // The same answer through the encoded API, as a client decodes it.
+        assert_eq!(
+            <Parameters as codec::Decode>::decode(&mut &q.encode()[..]),
+            Ok(q)
+        );
+    });
+}
+
+/// Nothing needs `sudo`: a referendum on the root track authorizes a runtime upgrade
+/// (`system.authorizeUpgrade`; anyone may then apply the authorized code with
+/// `system.applyAuthorizedUpgrade`). On the dev chain it passes in a few blocks, as on the
+/// production preset in its longer periods.
+#[test]
+fn a_root_track_referendum_authorizes_a_runtime_upgrade() {
+    dev_ext().execute_with(|| {
+        run_block(1, T0);
+        let code_hash = BlakeTwo256::hash(b"the next runtime");
+        let call = RuntimeCall::System(frame_system::Call::authorize_upgrade { code_hash });
+        // Not from a signed account, nor from Backstop's tracks.
+        for origin in [
+            signed(Alice),
+            track_origin(Origin::BackstopParams),
+            track_origin(Origin::BackstopEmergency),
+        ] {
+            assert_eq!(
+                dispatch(call.clone(), origin),
+                Err(DispatchError::BadOrigin)
+            );
+        }
+        let encoded = call.encode();
+        assert_ok!(pallet_preimage::Pallet::<Runtime>::note_preimage(
+            signed(Alice),
+            encoded.clone()
+        ));
+        let index = pallet_referenda::ReferendumCount::<Runtime>::get();
+        assert_ok!(pallet_referenda::Pallet::<Runtime>::submit(
+            signed(Alice),
+            Box::new(OriginCaller::system(frame_system::RawOrigin::Root)),
+            Bounded::Lookup {
+                hash: BlakeTwo256::hash(&encoded),
+                len: encoded.len() as u32,
+            },
+            DispatchTime::After(0),
+        ));
+        assert_eq!(
+            pallet_referenda::ReferendumInfoFor::<Runtime>::get(index).and_then(
+                |info| match info {
+                    ReferendumInfo::Ongoing(status) => Some(status.track),
+                    _ => None,
+                }
+            ),
+            Some(ROOT_TRACK)
+        );
+        assert_ok!(pallet_referenda::Pallet::<Runtime>::place_decision_deposit(
+            signed(Alice),
+            index
+        ));
+        for voter in [Bob, Charlie] {
+            assert_ok!(pallet_conviction_voting::Pallet::<Runtime>::vote(
+                signed(voter),
+                index,
+                AccountVote::Standard {
+                    vote: Vote {
+                        aye: true,
+                        conviction: Conviction::Locked1x,
+                    },
+                    balance: 300_000 * UNIT,
+                },
+            ));
+        }
+        run_until_approved(index);
+        for _ in 0..dev_track(ROOT_TRACK).min_enactment_period {
+            next_block();
+        }
+        assert_eq!(enacted_results(), vec![Ok(())]);
+        System::assert_has_event(RuntimeEvent::System(
+            frame_system::Event::UpgradeAuthorized {
+                code_hash,
+                check_version: true,
+            },
+        ));
     });
 }

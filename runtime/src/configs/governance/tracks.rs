@@ -1,9 +1,10 @@
 //! # Referenda tracks
 //!
-//! Two tracks, one per [`Origin`](super::origins::Origin):
+//! Three tracks, one per [`Origin`](super::origins::Origin) and one for root:
 //!
 //! | track | id | origin | what it may do |
 //! |---|---|---|---|
+//! | `root` | 2 | root | anything, notably a runtime upgrade (`system.setCode`), so no chain needs `sudo` |
 //! | `backstop_params` | 0 | `BackstopParams` | set any Backstop parameter, unpause calls |
 //! | `backstop_emergency` | 1 | `BackstopEmergency` | pause calls (pallet-tx-pause) and tighten parameters (the pallets' tighten-only `EmergencyOrigin`), at once |
 //!
@@ -13,20 +14,24 @@
 //! |---|---|---|---|---|---|
 //! | `backstop_params` | 10 000 BKS | 2 h | 14 days | 1 day | 2 days |
 //! | `backstop_emergency` | 50 000 BKS | 10 min | 2 days | 1 h | 1 block |
+//! | `root` | 100 000 BKS | 2 h | 28 days | 1 day | 1 day |
 //!
 //! A parameter change waits two days after its approval, so depositors and members who
 //! disagree can leave first. A pause only makes the system safer and is enacted in the
 //! next block; it asks for a larger deposit, a two-thirds approval floor and more support.
+//! The root track decides one referendum at a time and asks for the most: the largest
+//! deposit, a two-thirds approval floor and the emergency track's support.
 //!
 //! Development periods ([`DevelopmentTracks`](super::origins::DevelopmentTracks), set by
 //! the `development` preset): prepare 1 block, decide within 50, confirm 2 (params) or 1
-//! (emergency), enactment at least 5 blocks (params) or 1 (emergency); the support needed
+//! (emergency), enactment at least 5 blocks (params, root) or 1 (emergency); the support needed
 //! is a flat 1 % of the issuance, so one dev account voting 200 000 BKS passes a
 //! referendum. The choice is a genesis-set storage value rather than a compile-time
 //! constant because one runtime (one wasm) serves both presets: a constant would give the
 //! production preset the dev periods, or the dev chain two-week referenda.
 
 use super::origins::{DevelopmentTracks, Origin};
+use crate::OriginCaller;
 use crate::{Balance, BlockNumber, Runtime, RuntimeOrigin, UNIT};
 use alloc::borrow::Cow;
 use frame_support::traits::OriginTrait;
@@ -44,6 +49,8 @@ pub const DAYS: BlockNumber = 24 * HOURS;
 pub const PARAMS_TRACK: u16 = 0;
 /// Track id of `backstop_emergency`.
 pub const EMERGENCY_TRACK: u16 = 1;
+/// Track id of `root`.
+pub const ROOT_TRACK: u16 = 2;
 
 /// Approval (conviction-weighted ayes over all votes) of `backstop_params`: from 100 %
 /// down to a simple majority over the decision period.
@@ -79,7 +86,7 @@ const DEV_SUPPORT: Curve = Curve::LinearDecreasing {
 };
 
 /// The tracks of a production chain.
-pub static PRODUCTION_TRACKS: [Track<u16, Balance, BlockNumber>; 2] = [
+pub static PRODUCTION_TRACKS: [Track<u16, Balance, BlockNumber>; 3] = [
     Track {
         id: PARAMS_TRACK,
         info: TrackInfo {
@@ -108,10 +115,24 @@ pub static PRODUCTION_TRACKS: [Track<u16, Balance, BlockNumber>; 2] = [
             min_support: EMERGENCY_SUPPORT,
         },
     },
+    Track {
+        id: ROOT_TRACK,
+        info: TrackInfo {
+            name: name("root"),
+            max_deciding: 1,
+            decision_deposit: 100_000 * UNIT,
+            prepare_period: 2 * HOURS,
+            decision_period: 28 * DAYS,
+            confirm_period: DAYS,
+            min_enactment_period: DAYS,
+            min_approval: EMERGENCY_APPROVAL,
+            min_support: EMERGENCY_SUPPORT,
+        },
+    },
 ];
 
 /// The tracks of the development chain: the same shape, decided in a few blocks.
-pub static DEVELOPMENT_TRACKS: [Track<u16, Balance, BlockNumber>; 2] = [
+pub static DEVELOPMENT_TRACKS: [Track<u16, Balance, BlockNumber>; 3] = [
     Track {
         id: PARAMS_TRACK,
         info: TrackInfo {
@@ -140,6 +161,20 @@ pub static DEVELOPMENT_TRACKS: [Track<u16, Balance, BlockNumber>; 2] = [
             min_support: DEV_SUPPORT,
         },
     },
+    Track {
+        id: ROOT_TRACK,
+        info: TrackInfo {
+            name: name("root"),
+            max_deciding: 1,
+            decision_deposit: 100_000 * UNIT,
+            prepare_period: 1,
+            decision_period: 50,
+            confirm_period: 2,
+            min_enactment_period: 5,
+            min_approval: EMERGENCY_APPROVAL,
+            min_support: DEV_SUPPORT,
+        },
+    },
 ];
 
 /// Backstop's referenda tracks (see the module docs).
@@ -159,6 +194,9 @@ impl pallet_referenda::TracksInfo<Balance, BlockNumber> for BackstopTracks {
     }
 
     fn track_for(origin: &Self::RuntimeOrigin) -> Result<Self::Id, ()> {
+        if let OriginCaller::system(frame_system::RawOrigin::Root) = origin {
+            return Ok(ROOT_TRACK);
+        }
         match Origin::try_from(origin.clone()) {
             Ok(Origin::BackstopParams) => Ok(PARAMS_TRACK),
             Ok(Origin::BackstopEmergency) => Ok(EMERGENCY_TRACK),
