@@ -6,7 +6,7 @@
 //! writes it ([`Pallet::enact_due`], which emits `ParamsUpdated`).
 
 use crate::{pallet::*, AvatarParams, PendingParams};
-use backstop_primitives::{MarketId, Privilege};
+use backstop_primitives::{MarketId, Privilege, Tightening};
 use frame_support::{ensure, pallet_prelude::Get};
 use sp_runtime::{traits::Saturating, DispatchResult};
 
@@ -49,7 +49,7 @@ impl<T: Config> Pallet<T> {
         params.validate().map_err(Error::<T>::from)?;
         ensure!(params.margin < info.lltv, Error::<T>::MarginOutOfBounds);
         ensure!(
-            privilege.allows(&Self::params(market), &params),
+            privilege == Privilege::Full || Self::params(market).tightened_by(&params),
             Error::<T>::EmergencyCannotLoosen
         );
         Self::enact_due(market);

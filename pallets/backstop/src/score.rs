@@ -385,14 +385,17 @@ impl<T: Config> Pallet<T> {
             T::Lending::market(market).is_some(),
             Error::<T>::UnknownMarket
         );
-        // A weight moves the jar's income between users: no direction is safer.
-        let current = ScoreBooks::<T>::get((market, side)).map_or_else(
-            || SharingParameters::<T>::get().default_weight(side),
-            |book| book.weight,
-        );
+        // A weight moves the jar's income between users: no direction is safer, so the
+        // emergency origin may only set the weight in force.
+        let in_force = || {
+            ScoreBooks::<T>::get((market, side)).map_or_else(
+                || SharingParameters::<T>::get().default_weight(side),
+                |book| book.weight,
+            )
+        };
         frame_support::ensure!(
             privilege == backstop_primitives::Privilege::Full
-                || backstop_primitives::Safer::Neither.allows(current, weight),
+                || backstop_primitives::Safer::Neither.allows(in_force(), weight),
             Error::<T>::EmergencyCannotLoosen
         );
         Self::accrue_jar();
