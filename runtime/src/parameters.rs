@@ -44,6 +44,9 @@ pub struct Parameters {
     pub pool: pallet_backstop::PoolParams,
     /// The sweep's positions per market and block (pallet-backstop `SweepCap`).
     pub sweep_cap: u32,
+    /// When and at what price the pool sells collateral on the DEX (pallet-backstop
+    /// `RebalanceParameters`).
+    pub rebalance: pallet_backstop::RebalanceParams,
     /// The franchise's parameters, from the next epoch (pallet-backstop
     /// `FranchiseParameters`).
     pub franchise: pallet_backstop::FranchiseParams,
@@ -93,6 +96,7 @@ pub fn current() -> Parameters {
     Parameters {
         pool: pallet_backstop::Params::<Runtime>::get(),
         sweep_cap: pallet_backstop::SweepCap::<Runtime>::get(),
+        rebalance: pallet_backstop::RebalanceParameters::<Runtime>::get(),
         franchise: pallet_backstop::FranchiseParameters::<Runtime>::get(),
         franchise_in_epoch: pallet_backstop::Epoch::<Runtime>::get().map(|e| e.params),
         sharing: pallet_backstop::SharingParameters::<Runtime>::get(),

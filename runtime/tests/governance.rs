@@ -684,6 +684,8 @@ fn the_pause_whitelist_names_real_calls_and_keeps_the_ways_out() {
         ("Backstop", "bid"),
         ("Backstop", "liquidate"),
         ("Backstop", "liquidate_many"),
+        // Governance's own sale of pool collateral on the DEX: the emergency track may stop it.
+        ("Backstop", "rebalance"),
         ("Avatar", "supply"),
         ("Avatar", "supply_collateral"),
         ("Avatar", "borrow"),
@@ -755,6 +757,7 @@ fn one_runtime_api_call_returns_every_parameter() {
         let p: Parameters = get();
         assert_eq!(p.pool, pallet_backstop::Params::<Runtime>::get());
         assert_eq!(p.sweep_cap, pallet_backstop::SweepCap::<Runtime>::get());
+        assert_eq!(p.rebalance, pallet_backstop::RebalanceParams::default());
         assert_eq!(
             p.franchise,
             pallet_backstop::FranchiseParameters::<Runtime>::get()

@@ -54,6 +54,13 @@
 //! [`Config::GovernanceOrigin`] through [`set_params`](Pallet::set_params), each change an
 //! event.
 //!
+//! Every setter also accepts [`Config::EmergencyOrigin`], which may only make the pool safer
+//! ("tighten only", see `governance.rs`): lower the sweep cap, `max_discount_bps`,
+//! `max_price_age` and `lend_fraction`, raise the franchise's `min_commitment`; any other
+//! change from it (a looser bound, a field with no safer direction, the sharing parameters
+//! and score weights, which move proceeds) fails with [`Error::EmergencyCannotLoosen`]. Each
+//! parameter's doc says its safer direction; the tests are in `tests/emergency.rs`.
+//!
 //! ## Franchise
 //!
 //! Time is cut into epochs (blocks). During each epoch an auction sells the seats of the
@@ -136,6 +143,7 @@ mod jar;
 mod lending;
 mod liquidation;
 mod pool;
+pub mod rebalance;
 pub mod runtime_api;
 pub mod score;
 #[cfg(test)]
@@ -145,6 +153,7 @@ pub mod weights;
 
 pub use liquidation::SWEEP_MARKETS;
 pub use pallet::*;
+pub use rebalance::{CollateralDex, RebalanceParams};
 pub use types::*;
 pub use weights::WeightInfo;
 
@@ -263,6 +272,10 @@ pub mod pallet {
         #[pallet::constant]
         type MaxLiquidationBatch: Get<u32>;
 
+        /// The DEX the pool sells collateral on to rebalance (see [`rebalance`]); `()` for
+        /// none.
+        type Dex: crate::CollateralDex<Self::AccountId>;
+
         /// Weights of the calls.
         type WeightInfo: WeightInfo;
 
@@ -321,6 +334,10 @@ pub mod pallet {
     /// The market the sweep looks at next.
     #[pallet::storage]
     pub type SweepCursor<T> = StorageValue<_, MarketId, ValueQuery>;
+
+    /// When and how the pool sells collateral on the DEX (governance).
+    #[pallet::storage]
+    pub type RebalanceParameters<T> = StorageValue<_, crate::RebalanceParams, ValueQuery>;
 
     /// The franchise's governance parameters (a change applies from the next epoch).
     #[pallet::storage]
@@ -623,6 +640,22 @@ pub mod pallet {
             old: FixedU128,
             new: FixedU128,
         },
+        /// The pool sold `sold` of `asset` on the DEX for `received` stable; at the oracle
+        /// price it was worth `oracle_value`.
+        Rebalanced {
+            asset: AssetId,
+            sold: Balance,
+            received: Balance,
+            oracle_value: Balance,
+        },
+        /// The idle-time rebalance was due but the DEX does not pay within `max_slippage` of
+        /// the oracle price (or has no pool for the pair): nothing was sold.
+        RebalanceRefused { error: DispatchError },
+        /// Governance changed the rebalance parameters.
+        RebalanceParamsUpdated {
+            old: crate::RebalanceParams,
+            new: crate::RebalanceParams,
+        },
     }
 
     #[pallet::error]
@@ -733,6 +766,30 @@ pub mod pallet {
         AmountTooLarge,
         /// The sweep cap is above `MaxLiquidationBatch`.
         SweepCapOutOfBounds,
+        /// The pool's collateral share is not above the rebalance trigger.
+        RebalanceNotNeeded,
+        /// The rebalance would sell nothing (the asset's excess is below one unit, or all of
+        /// it must stay to keep the pool's account above the minimum balance).
+        RebalanceTooSmall,
+        /// The DEX does not pay within `max_slippage` of the oracle price (or has no pool).
+        DexPriceOutOfBounds,
+        /// The rebalance `trigger` is zero.
+        RebalanceTriggerOutOfBounds,
+        /// The rebalance `target` is above its `trigger`.
+        RebalanceTargetOutOfBounds,
+        /// The rebalance `max_slippage` is above 10 %.
+        SlippageOutOfBounds,
+    }
+
+    impl<T> From<crate::rebalance::RebalanceParamError> for Error<T> {
+        fn from(e: crate::rebalance::RebalanceParamError) -> Self {
+            use crate::rebalance::RebalanceParamError as E;
+            match e {
+                E::Trigger => Error::RebalanceTriggerOutOfBounds,
+                E::Target => Error::RebalanceTargetOutOfBounds,
+                E::Slippage => Error::SlippageOutOfBounds,
+            }
+        }
     }
 
     impl<T> From<FranchiseParamError> for Error<T> {
@@ -1018,6 +1075,35 @@ pub mod pallet {
         ) -> DispatchResult {
             let privilege = Self::ensure_governance(origin)?;
             Self::do_set_score_weight(market, side, weight, privilege)
+        }
+
+        /// Sell up to `amount` of the pool's collateral `asset` for the stable asset on the
+        /// DEX (governance; the block's idle time does the same by itself): only while the
+        /// collateral share is above the trigger, down to the target, and only at a price
+        /// within `max_slippage` of the oracle's (see [`rebalance`](crate::rebalance)). It
+        /// moves the pool's funds, so the emergency origin cannot call it.
+        #[pallet::call_index(20)]
+        #[pallet::weight(Pallet::<T>::rebalance_weight())]
+        pub fn rebalance(origin: OriginFor<T>, asset: AssetId, amount: Balance) -> DispatchResult {
+            T::GovernanceOrigin::ensure_origin(origin)?;
+            Self::do_rebalance(Some(asset), amount).map(|_| ())
+        }
+
+        /// Set the rebalance parameters (governance), each within its bounds. They decide
+        /// when and at what price the pool's funds are sold, so the emergency origin cannot
+        /// change them.
+        #[pallet::call_index(21)]
+        #[pallet::weight(T::WeightInfo::set_sharing_params())]
+        pub fn set_rebalance_params(
+            origin: OriginFor<T>,
+            params: crate::RebalanceParams,
+        ) -> DispatchResult {
+            T::GovernanceOrigin::ensure_origin(origin)?;
+            params.validate().map_err(Error::<T>::from)?;
+            let old = RebalanceParameters::<T>::get();
+            RebalanceParameters::<T>::put(params);
+            Self::deposit_event(Event::RebalanceParamsUpdated { old, new: params });
+            Ok(())
         }
     }
 }

@@ -189,7 +189,10 @@ impl<T: Config> Pallet<T> {
             id = id.saturating_add(1);
         }
         SweepCursor::<T>::put(id);
-        used
+        // Last, the collateral the pool holds (including what this block's batches brought
+        // in): sold on the DEX within the oracle bound when it is too large a share of the
+        // pool, so the next block's batches can pay for what this one had to skip.
+        used.saturating_add(Self::rebalance_idle(remaining.saturating_sub(used)))
     }
 
     /// One market of the sweep, by id (for the benchmark): [`Self::sweep`]'s step.

@@ -6,7 +6,8 @@ use crate::{
     genesis_config_presets::USD, AccountId, AssetId, Assets, Lending, Runtime, Timestamp,
     MILLISECS_PER_SECOND,
 };
-use backstop_primitives::MarketId;
+use backstop_primitives::{Balance, MarketId};
+use frame_support::traits::fungible::NativeOrWithId;
 use frame_support::{
     parameter_types,
     traits::{ConstU128, ConstU32},
@@ -72,9 +73,51 @@ impl pallet_backstop::Config for Runtime {
     type MaxBidders = ConstU32<64>;
     type MaxCandleSamples = ConstU32<64>;
     type MaxUserEntries = ConstU32<48>;
+    type Dex = AssetConversionDex;
     type WeightInfo = pallet_backstop::weights::SubstrateWeight<Runtime>;
     #[cfg(feature = "runtime-benchmarks")]
     type BenchmarkHelper = benchmark_helpers::DefiBenchmarkHelper;
+}
+
+/// The chain's DEX (pallet-asset-conversion) as the pool's [`pallet_backstop::CollateralDex`]:
+/// direct pools between two assets only (no native hop), selling with the pool's minimum out.
+pub struct AssetConversionDex;
+
+impl pallet_backstop::CollateralDex<AccountId> for AssetConversionDex {
+    fn quote(asset_in: AssetId, asset_out: AssetId, amount_in: Balance) -> Option<Balance> {
+        crate::AssetConversion::quote_price_exact_tokens_for_tokens(
+            NativeOrWithId::WithId(asset_in),
+            NativeOrWithId::WithId(asset_out),
+            amount_in,
+            true,
+        )
+    }
+
+    fn sell(
+        who: &AccountId,
+        asset_in: AssetId,
+        asset_out: AssetId,
+        amount_in: Balance,
+        min_out: Balance,
+    ) -> Result<Balance, sp_runtime::DispatchError> {
+        <crate::AssetConversion as pallet_asset_conversion::Swap<AccountId>>::swap_exact_tokens_for_tokens(
+            who.clone(),
+            alloc::vec![NativeOrWithId::WithId(asset_in), NativeOrWithId::WithId(asset_out)],
+            amount_in,
+            Some(min_out),
+            who.clone(),
+            false,
+        )
+    }
+
+    /// The benchmarked two-asset swap, plus the quotes: each reads the pool's two reserves
+    /// (the pool account's asset balances, and the pool's fee).
+    fn sell_weight() -> frame_support::weights::Weight {
+        use pallet_asset_conversion::WeightInfo as _;
+        let quotes = u64::from(pallet_backstop::rebalance::MAX_HALVINGS) + 1;
+        <Runtime as pallet_asset_conversion::Config>::WeightInfo::swap_exact_tokens_for_tokens(2)
+            .saturating_add(<Runtime as frame_system::Config>::DbWeight::get().reads(3 * quotes))
+    }
 }
 
 parameter_types! {

@@ -50,7 +50,7 @@ pub const PAUSABLE_PALLETS: [&str; 3] = ["Lending", "Backstop", "Avatar"];
 
 /// Calls of [`PAUSABLE_PALLETS`] that are never pausable, `(pallet, call)`: the ways out
 /// (withdrawals, repayments, claims, leaving) and the governance setters.
-pub const NEVER_PAUSABLE_CALLS: [(&str, &str); 19] = [
+pub const NEVER_PAUSABLE_CALLS: [(&str, &str); 20] = [
     // Ways out.
     ("Lending", "withdraw"),
     ("Lending", "withdraw_collateral"),
@@ -71,6 +71,7 @@ pub const NEVER_PAUSABLE_CALLS: [(&str, &str); 19] = [
     ("Backstop", "set_sharing_params"),
     ("Backstop", "set_score_weight"),
     ("Backstop", "set_sweep_cap"),
+    ("Backstop", "set_rebalance_params"),
     ("Avatar", "set_params"),
 ];
 

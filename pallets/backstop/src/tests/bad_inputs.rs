@@ -9,7 +9,7 @@
 //! state, then `call` must fail with `expected` and leave the state root as it was.
 
 use super::{mock::*, open_eth_position, pool_holds_eth};
-use crate::{Error, FranchiseParams, PoolParams, SharesOf, SharingParams};
+use crate::{Error, FranchiseParams, PoolParams, RebalanceParams, SharesOf, SharingParams};
 use backstop_primitives::{RewardJar, ScoreHook, Side};
 use frame_support::assert_ok;
 use pallet_lending::Error as LendingError;
@@ -103,6 +103,32 @@ fn emergency() -> RuntimeOrigin {
     RuntimeOrigin::signed(EMERGENCY)
 }
 fn nothing() {}
+
+/// The default rebalance parameters, changed by `f`.
+fn rebalance(f: impl FnOnce(&mut RebalanceParams)) -> RebalanceParams {
+    let mut params = RebalanceParams::default();
+    f(&mut params);
+    params
+}
+
+/// The pool holds 5 ETH; a trigger of 1 % makes that too much (no DEX pool for ETH).
+fn pool_over_trigger() {
+    pool_holds_eth();
+    assert_ok!(Backstop::set_rebalance_params(
+        root(),
+        rebalance(|p| {
+            p.trigger = Perbill::from_percent(1);
+            p.target = Perbill::zero();
+        })
+    ));
+}
+
+/// [`pool_over_trigger`], a fair DEX, and then the ETH price goes stale.
+fn stale_pool_over_trigger() {
+    pool_over_trigger();
+    seed_dex(ETH, 1_000 * UNIT, 1_800_000 * UNIT);
+    advance_time(PoolParams::default().max_price_age + 1);
+}
 /// A batch of positions for `liquidate_many`.
 fn batch(
     list: &[AccountId],
@@ -346,6 +372,21 @@ fn cases() -> Vec<Case> {
         row("set_score_weight: unknown market", nothing, || Backstop::set_score_weight(root(), NO_MARKET, Side::Debt, FixedU128::from_u32(1)), Error::<Test>::UnknownMarket),
         row("set_score_weight: weight too high", nothing, || Backstop::set_score_weight(root(), ETH_MARKET, Side::Debt, too_heavy()), Error::<Test>::WeightOutOfBounds),
         row("set_score_weight: emergency changes it", nothing, || Backstop::set_score_weight(emergency(), ETH_MARKET, Side::Debt, FixedU128::from_u32(7)), Error::<Test>::EmergencyCannotLoosen),
+        // rebalance (the pool holds 5 ETH against 91 540 USD: under the trigger)
+        row("rebalance: signed", pool_holds_eth, || Backstop::rebalance(signed(ALICE), ETH, UNIT), BadOrigin),
+        row("rebalance: emergency", pool_holds_eth, || Backstop::rebalance(emergency(), ETH, UNIT), BadOrigin),
+        row("rebalance: zero", pool_holds_eth, || Backstop::rebalance(root(), ETH, 0), Error::<Test>::ZeroAmount),
+        row("rebalance: nothing held", nothing, || Backstop::rebalance(root(), ETH, UNIT), Error::<Test>::UnknownCollateral),
+        row("rebalance: unknown asset", pool_holds_eth, || Backstop::rebalance(root(), DOGE, UNIT), Error::<Test>::UnknownCollateral),
+        row("rebalance: under the trigger", pool_holds_eth, || Backstop::rebalance(root(), ETH, u128::MAX), Error::<Test>::RebalanceNotNeeded),
+        row("rebalance: no DEX pool", pool_over_trigger, || Backstop::rebalance(root(), ETH, u128::MAX), Error::<Test>::DexPriceOutOfBounds),
+        row("rebalance: stale price", stale_pool_over_trigger, || Backstop::rebalance(root(), ETH, u128::MAX), Error::<Test>::OracleStale),
+        // set_rebalance_params
+        row("set_rebalance_params: signed", nothing, || Backstop::set_rebalance_params(signed(ALICE), RebalanceParams::default()), BadOrigin),
+        row("set_rebalance_params: emergency", nothing, || Backstop::set_rebalance_params(emergency(), rebalance(|p| p.trigger = Perbill::one())), BadOrigin),
+        row("set_rebalance_params: zero trigger", nothing, || Backstop::set_rebalance_params(root(), rebalance(|p| { p.trigger = Perbill::zero(); p.target = Perbill::zero() })), Error::<Test>::RebalanceTriggerOutOfBounds),
+        row("set_rebalance_params: target above trigger", nothing, || Backstop::set_rebalance_params(root(), rebalance(|p| p.target = Perbill::from_percent(51))), Error::<Test>::RebalanceTargetOutOfBounds),
+        row("set_rebalance_params: slippage above 10 %", nothing, || Backstop::set_rebalance_params(root(), rebalance(|p| p.max_slippage = Perbill::from_percent(11))), Error::<Test>::SlippageOutOfBounds),
     ]
 }
 
@@ -370,6 +411,8 @@ fn the_table_covers_every_call() {
         "set_franchise_params:",
         "set_sharing_params:",
         "set_score_weight:",
+        "rebalance:",
+        "set_rebalance_params:",
     ] {
         assert!(
             names.iter().any(|n| n.starts_with(call)),

@@ -297,9 +297,76 @@ impl pallet_backstop::Config for Test {
     type MaxBidders = ConstU32<MAX_BIDDERS>;
     type MaxCandleSamples = ConstU32<MAX_CANDLE_SAMPLES>;
     type MaxUserEntries = ConstU32<MAX_USER_ENTRIES>;
+    type Dex = MockDex;
     type WeightInfo = ();
     #[cfg(feature = "runtime-benchmarks")]
     type BenchmarkHelper = BenchmarkHelper;
+}
+
+/// The mock DEX's account: it holds the reserves of every pair (see [`MockDex`]).
+pub const DEX: AccountId = 9_000;
+
+/// A constant-product DEX (0.3 % fee) whose reserves are [`DEX`]'s balances: a pair has a
+/// pool once [`DEX`] holds both assets (see [`seed_dex`]); moving its balances moves its price.
+pub struct MockDex;
+
+impl crate::CollateralDex<AccountId> for MockDex {
+    fn quote(asset_in: AssetId, asset_out: AssetId, amount_in: Balance) -> Option<Balance> {
+        let reserve_in = balance(asset_in, DEX);
+        let reserve_out = balance(asset_out, DEX);
+        if reserve_in == 0 || reserve_out == 0 || amount_in == 0 {
+            return None;
+        }
+        let in_after_fee = amount_in.checked_mul(997)? / 1000;
+        backstop_primitives::mul_div(
+            in_after_fee,
+            reserve_out,
+            reserve_in.checked_add(in_after_fee)?,
+            sp_arithmetic::Rounding::Down,
+        )
+    }
+
+    fn sell(
+        who: &AccountId,
+        asset_in: AssetId,
+        asset_out: AssetId,
+        amount_in: Balance,
+        min_out: Balance,
+    ) -> Result<Balance, sp_runtime::DispatchError> {
+        use frame_support::traits::{fungibles::Mutate, tokens::Preservation};
+        let out = Self::quote(asset_in, asset_out, amount_in)
+            .ok_or(sp_runtime::DispatchError::Other("no pool"))?;
+        if out < min_out {
+            return Err(sp_runtime::DispatchError::Other("below min out"));
+        }
+        <Assets as Mutate<AccountId>>::transfer(
+            asset_in,
+            who,
+            &DEX,
+            amount_in,
+            Preservation::Expendable,
+        )?;
+        <Assets as Mutate<AccountId>>::transfer(
+            asset_out,
+            &DEX,
+            who,
+            out,
+            Preservation::Expendable,
+        )?;
+        Ok(out)
+    }
+
+    fn sell_weight() -> frame_support::weights::Weight {
+        frame_support::weights::Weight::from_parts(1_000_000, 1_000)
+    }
+}
+
+/// Gives the mock DEX `asset` and `usd` reserves (on top of what it holds): a pool for the
+/// pair, priced `usd / asset`.
+pub fn seed_dex(asset: AssetId, amount: Balance, usd: Balance) {
+    use frame_support::traits::fungibles::Mutate;
+    assert_ok!(Assets::mint_into(asset, &DEX, amount));
+    assert_ok!(Assets::mint_into(USD, &DEX, usd));
 }
 
 /// Feeds `usd_per_token` for `asset` into pallet-oracle, stamped now.

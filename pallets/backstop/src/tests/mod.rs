@@ -11,6 +11,7 @@ mod lending;
 mod liquidate;
 pub mod mock;
 mod params;
+mod rebalance;
 mod scenarios;
 mod score;
 mod swap;
