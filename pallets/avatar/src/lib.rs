@@ -13,8 +13,9 @@
 //!
 //! For each avatar position the pallet records `debt_backstop = debt_market + cushion`, the
 //! cushion being recorded per providing member. Each market runs in one of two modes
-//! ([`AvatarParams`], set by [`Config::GovernanceOrigin`], changes that affect open positions
-//! delayed by [`Config::ParamsDelay`] blocks and announced by event):
+//! ([`AvatarParams`], set by [`Config::GovernanceOrigin`], or only made safer by
+//! [`Config::EmergencyOrigin`] — a higher margin or top-up band —, changes that affect open
+//! positions delayed by [`Config::ParamsDelay`] blocks and announced by event):
 //!
 //! - **Cushion mode.** When `debt_backstop > collateral · price · lltv · (1 − topup_band)`, the
 //!   member the franchise assigns to the position for the current window

@@ -4,7 +4,8 @@
 //!
 //! ## Mechanism
 //!
-//! Governance creates a market for one loan asset and one collateral asset with a liquidation
+//! Governance creates a market (never [`Config::EmergencyOrigin`], which may only make the
+//! system safer) for one loan asset and one collateral asset with a liquidation
 //! loan-to-value `lltv` and a jump-rate interest model; the liquidation incentive factor is
 //! derived, `LIF = min(1.15, 1 / (0.3 · lltv + 0.7))`. Lenders [`supply`](Pallet::supply) the
 //! loan asset for supply shares and [`withdraw`](Pallet::withdraw) it; borrowers pledge
