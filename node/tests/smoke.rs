@@ -572,3 +572,143 @@ fn the_node_liquidates_a_crash_in_the_block_that_feeds_it() {
     node.stop();
     let _ = std::fs::remove_dir_all(&base);
 }
+
+/// No keeper, beyond the sweep's cap: with the sweep capped at one position per block, a crash
+/// of three positions is liquidated by the feed's block (one) and by the keeper worker's
+/// authorized transaction in the next block (the rest); then the block's idle time sells the
+/// pool's ETH back to USD on the DEX. No transaction but the price feed is sent after the crash.
+#[test]
+fn the_keeper_worker_liquidates_what_the_sweep_left_and_the_pool_rebalances() {
+    use backstop_runtime::genesis_config_presets::{whole, ETH, ETH_USD_MARKET};
+    let base = std::env::temp_dir().join(format!("backstop-keeper-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&base);
+    let node = Node::start(&base, &[]);
+    let genesis = hash_of(&node.rpc("chain_getBlockHash", json!([0])));
+    let usd = |n: u128| n * whole(18);
+    let borrowers = [
+        Sr25519Keyring::Charlie,
+        Sr25519Keyring::Eve,
+        Sr25519Keyring::Ferdie,
+    ];
+    let sudo = |call| {
+        RuntimeCall::Sudo(pallet_sudo::Call::sudo {
+            call: Box::new(call),
+        })
+    };
+    let mut steps = vec![
+        (
+            Sr25519Keyring::Alice,
+            sudo(RuntimeCall::Backstop(
+                pallet_backstop::Call::set_sweep_cap { cap: 1 },
+            )),
+            0,
+        ),
+        (
+            Sr25519Keyring::Bob,
+            RuntimeCall::Lending(pallet_lending::Call::supply {
+                market: ETH_USD_MARKET,
+                assets: usd(200_000),
+            }),
+            0,
+        ),
+        (
+            Sr25519Keyring::Dave,
+            RuntimeCall::Backstop(pallet_backstop::Call::deposit {
+                amount: usd(100_000),
+            }),
+            0,
+        ),
+    ];
+    for who in borrowers {
+        steps.push((
+            who,
+            RuntimeCall::Lending(pallet_lending::Call::supply_collateral {
+                market: ETH_USD_MARKET,
+                amount: 10 * whole(18),
+            }),
+            0,
+        ));
+        steps.push((
+            who,
+            RuntimeCall::Lending(pallet_lending::Call::borrow {
+                market: ETH_USD_MARKET,
+                assets: usd(20_000),
+            }),
+            1,
+        ));
+    }
+    for (who, call, nonce) in steps {
+        let (now, _) = node.best();
+        node.submit_and_wait(&signed(who, call, nonce, genesis), now);
+    }
+    let debt_left = |at| -> usize {
+        borrowers
+            .iter()
+            .filter(|who| {
+                node.storage::<pallet_lending::Position>(
+                    pallet_lending::Positions::<Runtime>::hashed_key_for(
+                        ETH_USD_MARKET,
+                        who.to_account_id(),
+                    ),
+                    at,
+                )
+                .is_some_and(|p| p.borrow_shares > 0)
+            })
+            .count()
+    };
+    let (_, before) = node.best();
+    assert_eq!(debt_left(before), 3);
+
+    // The crash: the feed's block sweeps one position (the cap).
+    let feed = RuntimeCall::Oracle(pallet_oracle::Call::feed_values {
+        values: sp_runtime::BoundedVec::truncate_from(vec![(
+            ETH,
+            sp_runtime::FixedU128::from_u32(2_500),
+        )]),
+    });
+    let (now, _) = node.best();
+    let at = node.submit_and_wait(&signed(Sr25519Keyring::Alice, feed, 1, genesis), now);
+    assert_eq!(debt_left(at), 2, "the feed's block swept one");
+
+    // The worker's transaction makes the next block, which liquidates the other two.
+    let done = node.wait_for(Duration::from_secs(60), "the keeper's block", || {
+        let (_, best) = node.best();
+        (debt_left(best) == 0).then_some(best)
+    });
+    let block = node.rpc("chain_getBlock", json!([format!("{done:?}")]));
+    let xts = block["block"]["extrinsics"].as_array().expect("extrinsics");
+    let keeper = xts.iter().any(|x| {
+        let bytes = unhex(x.as_str().expect("hex"));
+        UncheckedExtrinsic::decode(&mut &bytes[..]).is_ok_and(|xt| {
+            matches!(
+                xt.0.function,
+                RuntimeCall::Backstop(pallet_backstop::Call::keeper_sweep {
+                    market: ETH_USD_MARKET
+                })
+            )
+        })
+    });
+    assert!(keeper, "the block holds the worker's keeper_sweep");
+
+    // The pool's ETH (more than half its value after the crash) went back to USD on the DEX,
+    // down to the 25 % target, within the oracle bound.
+    let collateral: std::collections::BTreeMap<u32, u128> = node
+        .storage(
+            pallet_backstop::Collaterals::<Runtime>::hashed_key().to_vec(),
+            done,
+        )
+        .unwrap_or_default();
+    let stable: u128 = node
+        .storage(
+            pallet_backstop::StableReserve::<Runtime>::hashed_key().to_vec(),
+            done,
+        )
+        .expect("the pool's stable");
+    let eth_value = collateral.get(&ETH).copied().unwrap_or_default() * 2_500;
+    assert!(
+        eth_value * 100 <= (eth_value + stable) * 30,
+        "the pool rebalanced: {eth_value} in ETH against {stable} USD"
+    );
+    node.stop();
+    let _ = std::fs::remove_dir_all(&base);
+}

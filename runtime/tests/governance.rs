@@ -686,6 +686,7 @@ fn the_pause_whitelist_names_real_calls_and_keeps_the_ways_out() {
         ("Backstop", "liquidate_many"),
         // Governance's own sale of pool collateral on the DEX: the emergency track may stop it.
         ("Backstop", "rebalance"),
+        ("Backstop", "keeper_sweep"),
         ("Avatar", "supply"),
         ("Avatar", "supply_collateral"),
         ("Avatar", "borrow"),

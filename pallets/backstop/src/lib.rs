@@ -140,6 +140,7 @@ mod impls;
 #[cfg(any(feature = "try-runtime", test))]
 mod invariants;
 mod jar;
+pub mod keeper;
 mod lending;
 mod liquidation;
 mod pool;
@@ -199,7 +200,9 @@ pub mod pallet {
     pub struct Pallet<T>(_);
 
     #[pallet::config]
-    pub trait Config: frame_system::Config {
+    pub trait Config:
+        frame_system::Config + frame_system::offchain::CreateAuthorizedTransaction<Call<Self>>
+    {
         /// The stable asset and the collaterals.
         type Assets: fungibles::Mutate<Self::AccountId, AssetId = AssetId, Balance = Balance>;
 
@@ -779,6 +782,10 @@ pub mod pallet {
         RebalanceTargetOutOfBounds,
         /// The rebalance `max_slippage` is above 10 %.
         SlippageOutOfBounds,
+        /// The sweep is off (its cap is zero): no keeper sweep either.
+        SweepDisabled,
+        /// The keeper sweep found no position the pool could liquidate.
+        NothingToLiquidate,
     }
 
     impl<T> From<crate::rebalance::RebalanceParamError> for Error<T> {
@@ -855,6 +862,13 @@ pub mod pallet {
         /// [`Pallet::sweep`]).
         fn on_idle(_n: BlockNumberFor<T>, remaining: Weight) -> Weight {
             Self::sweep(remaining)
+        }
+
+        /// The keeper worker: submits a [`keeper_sweep`](Pallet::keeper_sweep) for each
+        /// market where positions the pool could liquidate are left after the block (see
+        /// [`keeper`]).
+        fn offchain_worker(n: BlockNumberFor<T>) {
+            Self::keeper_worker(n);
         }
 
         fn integrity_test() {
@@ -1087,6 +1101,32 @@ pub mod pallet {
         pub fn rebalance(origin: OriginFor<T>, asset: AssetId, amount: Balance) -> DispatchResult {
             T::GovernanceOrigin::ensure_origin(origin)?;
             Self::do_rebalance(Some(asset), amount).map(|_| ())
+        }
+
+        /// Liquidate with the pool up to `MaxLiquidationBatch` positions of `market` that the
+        /// liquidation index reports liquidatable (the sweep's step, with a larger cap; the pool
+        /// is its own keeper, no caller fee). Submitted without a signer by the keeper worker
+        /// (an authorized transaction, checked by
+        /// [`authorize_keeper_sweep`](Pallet::authorize_keeper_sweep)), or by anyone signed.
+        /// Fails with `SweepDisabled` while the sweep cap is zero and with
+        /// `NothingToLiquidate` when nothing was found; charged for the positions found.
+        #[pallet::call_index(22)]
+        #[pallet::weight(T::WeightInfo::sweep_market(T::MaxLiquidationBatch::get()))]
+        #[pallet::weight_of_authorize(T::WeightInfo::sweep_market(1))]
+        #[pallet::authorize(Pallet::<T>::authorize_keeper_sweep)]
+        pub fn keeper_sweep(origin: OriginFor<T>, market: MarketId) -> DispatchResultWithPostInfo {
+            if frame_system::ensure_authorized(origin.clone()).is_err() {
+                ensure_signed(origin)?;
+            }
+            ensure!(SweepCap::<T>::get() != 0, Error::<T>::SweepDisabled);
+            let info = T::Lending::market(market).ok_or(Error::<T>::UnknownMarket)?;
+            ensure!(
+                info.loan_asset == T::StableAsset::get(),
+                Error::<T>::NotStableMarket
+            );
+            let found = Self::sweep_market(market, &info, T::MaxLiquidationBatch::get())?;
+            ensure!(found > 0, Error::<T>::NothingToLiquidate);
+            Ok(Some(T::WeightInfo::sweep_market(found)).into())
         }
 
         /// Set the rebalance parameters (governance), each within its bounds. They decide

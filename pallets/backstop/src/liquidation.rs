@@ -181,7 +181,7 @@ impl<T: Config> Pallet<T> {
             used = used.saturating_add(step);
             let full =
                 frame_support::storage::with_storage_layer(|| Self::sweep_market(id, &info, cap))
-                    .unwrap_or(false);
+                    .is_ok_and(|found| found >= cap);
             if full {
                 // More may be waiting here: this market again first next block.
                 break;
@@ -199,18 +199,18 @@ impl<T: Config> Pallet<T> {
     #[cfg(feature = "runtime-benchmarks")]
     pub(crate) fn sweep_one(id: MarketId, cap: u32) -> Result<bool, DispatchError> {
         let info = T::Lending::market(id).ok_or(Error::<T>::UnknownMarket)?;
-        Self::sweep_market(id, &info, cap)
+        Ok(Self::sweep_market(id, &info, cap)? >= cap)
     }
 
     /// One market of the sweep: liquidates up to `cap` positions the pool may liquidate.
-    /// Returns whether it found `cap` of them (more may be waiting).
-    fn sweep_market(
+    /// Returns how many it found (`cap`: more may be waiting).
+    pub(crate) fn sweep_market(
         id: MarketId,
         info: &backstop_primitives::MarketInfo,
         cap: u32,
-    ) -> Result<bool, DispatchError> {
+    ) -> Result<u32, DispatchError> {
         if info.loan_asset != T::StableAsset::get() {
-            return Ok(false);
+            return Ok(0);
         }
         let price = Self::fresh_price(info.collateral_asset)?;
         let pool = Self::account_id();
@@ -218,11 +218,11 @@ impl<T: Config> Pallet<T> {
         let visits = cap.saturating_mul(4).saturating_add(16);
         let found = T::Lending::liquidatable_positions_for(id, price, &pool, cap, visits)?;
         if found.is_empty() {
-            return Ok(false);
+            return Ok(0);
         }
-        let full = u32::try_from(found.len()).unwrap_or(u32::MAX) >= cap;
+        let count = u32::try_from(found.len()).unwrap_or(u32::MAX);
         Self::liquidate_batch(&pool, id, info, price, &found)?;
-        Ok(full)
+        Ok(count)
     }
 
     /// Pays `caller` its fee, `caller_fee_bps` of the gain of liquidations that cost `paid`

@@ -104,6 +104,11 @@ fn emergency() -> RuntimeOrigin {
 }
 fn nothing() {}
 
+/// The sweep (and with it the keeper worker) switched off by governance.
+fn sweep_off() {
+    assert_ok!(Backstop::set_sweep_cap(root(), 0));
+}
+
 /// The default rebalance parameters, changed by `f`.
 fn rebalance(f: impl FnOnce(&mut RebalanceParams)) -> RebalanceParams {
     let mut params = RebalanceParams::default();
@@ -381,6 +386,12 @@ fn cases() -> Vec<Case> {
         row("rebalance: under the trigger", pool_holds_eth, || Backstop::rebalance(root(), ETH, u128::MAX), Error::<Test>::RebalanceNotNeeded),
         row("rebalance: no DEX pool", pool_over_trigger, || Backstop::rebalance(root(), ETH, u128::MAX), Error::<Test>::DexPriceOutOfBounds),
         row("rebalance: stale price", stale_pool_over_trigger, || Backstop::rebalance(root(), ETH, u128::MAX), Error::<Test>::OracleStale),
+        // keeper_sweep
+        row("keeper_sweep: unsigned", nothing, || Backstop::keeper_sweep(none(), ETH_MARKET).map(|_| ()).map_err(|e| e.error), BadOrigin),
+        row("keeper_sweep: unknown market", nothing, || Backstop::keeper_sweep(signed(KEEPER), NO_MARKET).map(|_| ()).map_err(|e| e.error), Error::<Test>::UnknownMarket),
+        row("keeper_sweep: market lends another asset", nothing, || Backstop::keeper_sweep(signed(KEEPER), ETH_LOAN_MARKET).map(|_| ()).map_err(|e| e.error), Error::<Test>::NotStableMarket),
+        row("keeper_sweep: nothing liquidatable", nothing, || Backstop::keeper_sweep(signed(KEEPER), ETH_MARKET).map(|_| ()).map_err(|e| e.error), Error::<Test>::NothingToLiquidate),
+        row("keeper_sweep: sweep off", sweep_off, || Backstop::keeper_sweep(signed(KEEPER), ETH_MARKET).map(|_| ()).map_err(|e| e.error), Error::<Test>::SweepDisabled),
         // set_rebalance_params
         row("set_rebalance_params: signed", nothing, || Backstop::set_rebalance_params(signed(ALICE), RebalanceParams::default()), BadOrigin),
         row("set_rebalance_params: emergency", nothing, || Backstop::set_rebalance_params(emergency(), rebalance(|p| p.trigger = Perbill::one())), BadOrigin),
@@ -412,6 +423,7 @@ fn the_table_covers_every_call() {
         "set_sharing_params:",
         "set_score_weight:",
         "rebalance:",
+        "keeper_sweep:",
         "set_rebalance_params:",
     ] {
         assert!(

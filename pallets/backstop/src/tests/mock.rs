@@ -303,6 +303,32 @@ impl pallet_backstop::Config for Test {
     type BenchmarkHelper = BenchmarkHelper;
 }
 
+impl<C> frame_system::offchain::CreateTransactionBase<C> for Test
+where
+    RuntimeCall: From<C>,
+{
+    type Extrinsic = frame_system::mocking::MockUncheckedExtrinsic<Test>;
+    type RuntimeCall = RuntimeCall;
+}
+
+impl<C> frame_system::offchain::CreateTransaction<C> for Test
+where
+    RuntimeCall: From<C>,
+{
+    type Extension = ();
+
+    fn create_transaction(call: RuntimeCall, extension: ()) -> Self::Extrinsic {
+        sp_runtime::generic::UncheckedExtrinsic::new_transaction(call, extension)
+    }
+}
+
+impl<C> frame_system::offchain::CreateAuthorizedTransaction<C> for Test
+where
+    RuntimeCall: From<C>,
+{
+    fn create_extension() {}
+}
+
 /// The mock DEX's account: it holds the reserves of every pair (see [`MockDex`]).
 pub const DEX: AccountId = 9_000;
 

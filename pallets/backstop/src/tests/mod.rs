@@ -7,6 +7,7 @@ mod curve;
 mod deposit;
 mod emergency;
 mod franchise;
+mod keeper;
 mod lending;
 mod liquidate;
 pub mod mock;
