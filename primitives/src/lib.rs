@@ -349,6 +349,16 @@ pub trait LendingMarket<AccountId> {
         max_count: u32,
     ) -> Result<Vec<AccountId>, DispatchError>;
 
+    /// [`Self::liquidatable_positions`] visiting at most `max_visits` index entries (a bounded
+    /// walk for callers with a weight budget; may return fewer than exist, never a healthy
+    /// one), whoever may liquidate them.
+    fn liquidatable_positions_within(
+        market: MarketId,
+        price: FixedU128,
+        max_count: u32,
+        max_visits: u32,
+    ) -> Result<Vec<AccountId>, DispatchError>;
+
     /// [`Self::liquidatable_positions`] that `liquidator` may liquidate (the market's
     /// liquidation permission), visiting at most `max_visits` index entries: a bounded walk
     /// for callers with a weight budget. May return fewer than exist; never a healthy one.

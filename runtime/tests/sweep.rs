@@ -1,7 +1,8 @@
 //! No keeper needed: on the `development` runtime, the block whose price feed makes positions
 //! liquidatable liquidates them in its own idle time (the backstop's same-block sweep), each
-//! in full, paid by the pool; avatar positions are left to the avatar pallet; the cap spreads
-//! a larger crash over the following blocks.
+//! in full, paid by the pool; avatar positions are liquidated by the avatar pallet's own idle
+//! sweep once the members' priority is over; the cap spreads a larger crash over the following
+//! blocks.
 
 mod common;
 
@@ -95,5 +96,40 @@ fn a_crash_larger_than_the_cap_is_liquidated_over_the_next_blocks() {
         run_block(3, T0 + 12_000);
         idle(3);
         assert_eq!(left(), 0);
+    });
+}
+
+#[test]
+fn an_avatar_position_is_liquidated_by_the_pool_in_the_crash_block_when_no_member_holds_it() {
+    dev_ext().execute_with(|| {
+        market(&[Charlie]);
+        // Ferdie borrows through his avatar: 1 ETH, 1 000 USD. No seat is sold at genesis, so
+        // the pool is the member of last resort and need not wait.
+        let ferdie = RuntimeOrigin::signed(account(Ferdie));
+        assert_ok!(backstop_runtime::Avatar::supply_collateral(
+            ferdie.clone(),
+            ETH_USD_MARKET,
+            whole(18)
+        ));
+        assert_ok!(backstop_runtime::Avatar::borrow(
+            ferdie,
+            ETH_USD_MARKET,
+            common::usd(1_000)
+        ));
+        let avatar = backstop_runtime::Avatar::avatar_account(account(Ferdie));
+        idle(1);
+        assert_eq!(debt(&avatar), common::usd(1_000));
+
+        // ETH falls to 1 200 (1 ETH carries 924 USD at 77 %): the backstop's sweep leaves the
+        // avatar alone, the avatar's own idle sweep has the pool liquidate it, same block.
+        run_block(2, T0 + 6_000);
+        feed_eth(1_200);
+        idle(2);
+        assert_eq!(debt(&avatar), 0);
+        assert!(System::events().iter().any(|r| matches!(
+            &r.event,
+            RuntimeEvent::Avatar(pallet_avatar::Event::Liquidated { user, .. })
+                if *user == account(Ferdie)
+        )));
     });
 }

@@ -115,6 +115,7 @@ mod invariants;
 mod liquidation;
 mod params;
 mod permission;
+pub mod sweep;
 #[cfg(test)]
 mod tests;
 pub mod types;
@@ -520,6 +521,13 @@ pub mod pallet {
 
     #[pallet::hooks]
     impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
+        /// The avatar sweep: in the block's spare time, syncs the avatar positions the index
+        /// reports liquidatable and has the pool liquidate those whose members' priority is
+        /// over (see [`sweep`]).
+        fn on_idle(_n: BlockNumberFor<T>, remaining: Weight) -> Weight {
+            Self::sweep(remaining)
+        }
+
         #[cfg(feature = "try-runtime")]
         fn try_state(_n: BlockNumberFor<T>) -> Result<(), sp_runtime::TryRuntimeError> {
             Self::do_try_state()

@@ -54,12 +54,24 @@
 //! [`Config::GovernanceOrigin`] through [`set_params`](Pallet::set_params), each change an
 //! event.
 //!
-//! Every setter also accepts [`Config::EmergencyOrigin`], which may only make the pool safer
+//! The setters of the pool, sweep, franchise, sharing and score weights also accept
+//! [`Config::EmergencyOrigin`], which may only make the pool safer
 //! ("tighten only", see `governance.rs`): lower the sweep cap, `max_discount_bps`,
 //! `max_price_age` and `lend_fraction`, raise the franchise's `min_commitment`; any other
 //! change from it (a looser bound, a field with no safer direction, the sharing parameters
 //! and score weights, which move proceeds) fails with [`Error::EmergencyCannotLoosen`]. Each
-//! parameter's doc says its safer direction; the tests are in `tests/emergency.rs`.
+//! parameter's doc says its safer direction; the tests are in `tests/emergency.rs`. The
+//! rebalance parameters and the governance sale decide when and at what price the pool's
+//! funds are sold: only [`Config::GovernanceOrigin`] reaches them.
+//!
+//! ## No keeper needed
+//!
+//! The block's idle time liquidates what the index reports liquidatable (the same-block
+//! sweep, [`Pallet::sweep`], up to [`SweepCap`] positions per market), then sells collateral
+//! back to the stable asset on the DEX when it is too large a share of the pool, within
+//! `max_slippage` of the oracle price ([`rebalance`]). What the sweep could not fit is finished
+//! by the offchain [`keeper`] worker's authorized [`keeper_sweep`](Pallet::keeper_sweep) in
+//! the next block.
 //!
 //! ## Franchise
 //!
@@ -113,7 +125,8 @@
 //! StableSwap math; `pool.rs` deposits, withdrawals, swaps and valuation; `liquidation.rs`
 //! liquidations; `lending.rs` the idle-yield supply; [`franchise`] the auction, assignment
 //! and commitments; [`score`] the score books and slashing; `jar.rs` the jar's stream and
-//! claims; `impls.rs` the traits the pallet offers its neighbours; `invariants.rs` the `try_state` checks; [`runtime_api`] the runtime APIs. Tests
+//! claims; [`rebalance`] the DEX sales; [`keeper`] the offchain worker and its authorized
+//! call; `impls.rs` the traits the pallet offers its neighbours; `invariants.rs` the `try_state` checks; [`runtime_api`] the runtime APIs. Tests
 //! are in `src/tests/` by topic (`curve` with the vectors and property tests, `deposit`,
 //! `withdraw`, `swap`, `liquidate`, `lending`, `params`, `scenarios` with the crash and the
 //! oracle outage, `franchise`, `assignment`, `score`), all run through

@@ -191,6 +191,15 @@ impl<T: Config> LendingMarket<T::AccountId> for Pallet<T> {
         Pallet::<T>::liquidatable_positions(market, price, max_count)
     }
 
+    fn liquidatable_positions_within(
+        market: MarketId,
+        price: FixedU128,
+        max_count: u32,
+        max_visits: u32,
+    ) -> Result<Vec<T::AccountId>, DispatchError> {
+        Pallet::<T>::liquidatable_positions_within(market, price, max_count, max_visits)
+    }
+
     fn liquidatable_positions_for(
         market: MarketId,
         price: FixedU128,

@@ -301,6 +301,17 @@ impl<T: Config> Pallet<T> {
         Self::walk_liquidatable(id, price, max_count, u32::MAX, None)
     }
 
+    /// [`Self::liquidatable_positions`] with a bounded walk: visiting at most `max_visits`
+    /// index nodes (what lies beyond waits for the next call), whoever may liquidate them.
+    pub fn liquidatable_positions_within(
+        id: MarketId,
+        price: FixedU128,
+        max_count: u32,
+        max_visits: u32,
+    ) -> Result<Vec<T::AccountId>, DispatchError> {
+        Self::walk_liquidatable(id, price, max_count, max_visits, None)
+    }
+
     /// [`Self::liquidatable_positions`] for one liquidator and with a bounded walk: only the
     /// positions `T::LiquidationPermission` lets `liquidator` liquidate, visiting at most
     /// `max_visits` index nodes (what lies beyond waits for the next call). For callers with

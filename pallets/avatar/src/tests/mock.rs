@@ -375,6 +375,16 @@ impl backstop_primitives::LendingMarket<AccountId> for QuotedLending {
             market, price, max_count,
         )
     }
+    fn liquidatable_positions_within(
+        market: MarketId,
+        price: sp_arithmetic::FixedU128,
+        max_count: u32,
+        max_visits: u32,
+    ) -> Result<Vec<AccountId>, DispatchError> {
+        <Real as backstop_primitives::LendingMarket<AccountId>>::liquidatable_positions_within(
+            market, price, max_count, max_visits,
+        )
+    }
     fn liquidatable_positions_for(
         market: MarketId,
         price: sp_arithmetic::FixedU128,

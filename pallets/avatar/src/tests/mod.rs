@@ -6,6 +6,7 @@ pub mod mock;
 mod avatar;
 mod bad_inputs;
 mod cushion;
+mod idle;
 mod life;
 mod liquidate;
 mod margin;
