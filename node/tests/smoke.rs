@@ -3,267 +3,16 @@
 //! stops cleanly on SIGINT, and on restart with the same base path continues from the same
 //! best block; and a user opens and uses an avatar with plain signed extrinsics.
 
-use std::{
-    io::{BufRead, BufReader, Read, Write},
-    net::{TcpListener, TcpStream},
-    path::Path,
-    process::{Child, Command, Stdio},
-    time::{Duration, Instant},
-};
+use std::time::{Duration, Instant};
 
-use backstop_runtime::{
-    AccountId, Balance, Runtime, RuntimeCall, SignedPayload, TxExtension, UncheckedExtrinsic,
-    VERSION,
-};
-use codec::{Decode, Encode};
-use serde_json::{json, Value};
-use sp_core::{crypto::Pair, H256};
+use backstop_runtime::{AccountId, Balance, Runtime, RuntimeCall, UncheckedExtrinsic};
+use codec::Decode;
+use serde_json::json;
 use sp_keyring::Sr25519Keyring;
-use sp_runtime::{generic, MultiAddress};
+use sp_runtime::MultiAddress;
 
-const NODE: &str = env!("CARGO_BIN_EXE_backstop-node");
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("a free port")
-}
-
-/// A running node, killed if the test fails half-way.
-struct Node {
-    child: Child,
-    rpc_port: u16,
-}
-
-impl Node {
-    fn start(base_path: &Path, extra: &[&str]) -> Node {
-        let rpc_port = free_port();
-        let p2p_port = free_port();
-        let mut child = Command::new(NODE)
-            .args(["--dev", "--no-prometheus", "--no-telemetry", "--rpc-port"])
-            .arg(rpc_port.to_string())
-            .arg("--port")
-            .arg(p2p_port.to_string())
-            .arg("--base-path")
-            .arg(base_path)
-            .args(extra)
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("the node starts");
-        // Keep draining the log so the node never blocks on a full pipe; echo it for failures.
-        let stderr = child.stderr.take().expect("stderr is piped");
-        std::thread::spawn(move || {
-            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-                eprintln!("[node] {line}");
-            }
-        });
-        let mut node = Node { child, rpc_port };
-        let start = Instant::now();
-        while node.try_rpc("system_health", json!([])).is_err() {
-            if let Some(exit) = node.child.try_wait().expect("wait") {
-                panic!("the node exited before its RPC answered: {exit}");
-            }
-            assert!(
-                start.elapsed() < Duration::from_secs(300),
-                "RPC did not answer in 300 s"
-            );
-            std::thread::sleep(Duration::from_millis(200));
-        }
-        node
-    }
-
-    fn try_rpc(&self, method: &str, params: Value) -> Result<Value, String> {
-        let body =
-            json!({"jsonrpc": "2.0", "id": 1, "method": method, "params": params}).to_string();
-        let mut stream =
-            TcpStream::connect(("127.0.0.1", self.rpc_port)).map_err(|e| e.to_string())?;
-        stream
-            .set_read_timeout(Some(Duration::from_secs(30)))
-            .map_err(|e| e.to_string())?;
-        write!(
-			stream,
-			"POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{}",
-			body.len(),
-			body
-		)
-		.map_err(|e| e.to_string())?;
-        let mut response = String::new();
-        stream
-            .read_to_string(&mut response)
-            .map_err(|e| e.to_string())?;
-        let json_start = response.find("\r\n\r\n").ok_or("no HTTP body")? + 4;
-        let reply: Value =
-            serde_json::from_str(&response[json_start..]).map_err(|e| e.to_string())?;
-        match reply.get("result") {
-            Some(result) => Ok(result.clone()),
-            None => Err(format!("{method}: {reply}")),
-        }
-    }
-
-    fn rpc(&self, method: &str, params: Value) -> Value {
-        self.try_rpc(method, params)
-            .unwrap_or_else(|e| panic!("RPC {method} failed: {e}"))
-    }
-
-    fn wait_for<T>(&self, limit: Duration, what: &str, mut f: impl FnMut() -> Option<T>) -> T {
-        let start = Instant::now();
-        loop {
-            if let Some(v) = f() {
-                return v;
-            }
-            assert!(
-                start.elapsed() < limit,
-                "timed out after {limit:?} waiting for {what}"
-            );
-            std::thread::sleep(Duration::from_millis(200));
-        }
-    }
-
-    /// Submits `xt` and waits until a block after `after` includes it; that block's hash.
-    fn submit_and_wait(&self, xt: &[u8], after: u64) -> H256 {
-        let xt_hex = hex(xt);
-        self.rpc("author_submitExtrinsic", json!([xt_hex]));
-        self.wait_for(Duration::from_secs(60), "the extrinsic's block", || {
-            let (best, _) = self.best();
-            (after + 1..=best).find_map(|n| {
-                let hash = self.rpc("chain_getBlockHash", json!([n]));
-                let block = self.rpc("chain_getBlock", json!([hash]));
-                let xts = block["block"]["extrinsics"].as_array()?.clone();
-                xts.iter()
-                    .any(|x| x.as_str() == Some(xt_hex.as_str()))
-                    .then(|| hash_of(&hash))
-            })
-        })
-    }
-
-    /// The SCALE value stored under `key` at block `at`, if any.
-    fn storage<T: Decode>(&self, key: Vec<u8>, at: H256) -> Option<T> {
-        let raw = self.rpc("state_getStorage", json!([hex(&key), format!("{at:?}")]));
-        let bytes = unhex(raw.as_str()?);
-        Some(T::decode(&mut &bytes[..]).expect("the stored value decodes"))
-    }
-
-    fn best(&self) -> (u64, H256) {
-        let header = self.rpc("chain_getHeader", json!([]));
-        let number = header["number"].as_str().expect("number");
-        let number = u64::from_str_radix(number.trim_start_matches("0x"), 16).expect("hex");
-        let hash: H256 = hash_of(&self.rpc("chain_getBlockHash", json!([number])));
-        (number, hash)
-    }
-
-    fn free_balance(&self, who: &AccountId, at: H256) -> Balance {
-        self.account(who, at).data.free
-    }
-
-    fn account(
-        &self,
-        who: &AccountId,
-        at: H256,
-    ) -> frame_system::AccountInfo<u32, pallet_balances::AccountData<Balance>> {
-        let key = frame_system::Account::<Runtime>::hashed_key_for(who);
-        let raw = self.rpc("state_getStorage", json!([hex(&key), format!("{at:?}")]));
-        let bytes = unhex(raw.as_str().expect("the account exists"));
-        frame_system::AccountInfo::<u32, pallet_balances::AccountData<Balance>>::decode(
-            &mut &bytes[..],
-        )
-        .expect("AccountInfo decodes")
-    }
-
-    /// Kills the node with SIGKILL, mid-work: no shutdown code runs.
-    fn kill(mut self) {
-        self.child.kill().expect("SIGKILL is delivered");
-        self.child.wait().expect("the killed node is reaped");
-    }
-
-    /// Stops the node with SIGINT, as Ctrl-C would, and checks it exits cleanly.
-    fn stop(mut self) {
-        let status = Command::new("kill")
-            .args(["-INT", &self.child.id().to_string()])
-            .status()
-            .expect("kill runs");
-        assert!(status.success());
-        let start = Instant::now();
-        loop {
-            if let Some(exit) = self.child.try_wait().expect("wait") {
-                assert!(exit.success(), "node exited with {exit}");
-                return;
-            }
-            assert!(
-                start.elapsed() < Duration::from_secs(60),
-                "node did not stop on SIGINT"
-            );
-            std::thread::sleep(Duration::from_millis(100));
-        }
-    }
-}
-
-impl Drop for Node {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn hex(bytes: &[u8]) -> String {
-    format!(
-        "0x{}",
-        bytes.iter().map(|b| format!("{b:02x}")).collect::<String>()
-    )
-}
-
-fn unhex(s: &str) -> Vec<u8> {
-    let s = s.trim_start_matches("0x");
-    (0..s.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(&s[i..i + 2], 16).expect("hex"))
-        .collect()
-}
-
-fn hash_of(v: &Value) -> H256 {
-    H256::from_slice(&unhex(v.as_str().expect("a hash")))
-}
-
-/// `call` from `from`, signed as a wallet signs it (immortal era).
-fn signed(from: Sr25519Keyring, call: RuntimeCall, nonce: u32, genesis: H256) -> Vec<u8> {
-    let extension: TxExtension = (
-        frame_system::AuthorizeCall::<Runtime>::new(),
-        frame_system::CheckNonZeroSender::<Runtime>::new(),
-        frame_system::CheckSpecVersion::<Runtime>::new(),
-        frame_system::CheckTxVersion::<Runtime>::new(),
-        frame_system::CheckGenesis::<Runtime>::new(),
-        frame_system::CheckEra::<Runtime>::from(generic::Era::Immortal),
-        frame_system::CheckNonce::<Runtime>::from(nonce),
-        frame_system::CheckWeight::<Runtime>::new(),
-        pallet_transaction_payment::ChargeTransactionPayment::<Runtime>::from(0),
-        pallet_revive::evm::tx_extension::SetOrigin::<Runtime>::default(),
-        frame_system::WeightReclaim::<Runtime>::new(),
-    );
-    let implicit = (
-        (),
-        (),
-        VERSION.spec_version,
-        VERSION.transaction_version,
-        genesis,
-        genesis,
-        (),
-        (),
-        (),
-        (),
-        (),
-    );
-    let payload = SignedPayload::from_raw(call.clone(), extension.clone(), implicit);
-    let signature = payload.using_encoded(|bytes| from.pair().sign(bytes));
-    let xt: UncheckedExtrinsic = generic::UncheckedExtrinsic::new_signed(
-        call,
-        MultiAddress::Id(from.to_account_id()),
-        signature.into(),
-        extension,
-    )
-    .into();
-    xt.encode()
-}
+mod common;
+use common::*;
 
 #[test]
 fn dev_node_produces_blocks_includes_a_transfer_and_restarts_on_its_base_path() {
@@ -271,7 +20,7 @@ fn dev_node_produces_blocks_includes_a_transfer_and_restarts_on_its_base_path() 
     let _ = std::fs::remove_dir_all(&base);
 
     // 1. A node sealing on a 1 s timer (and instantly on transactions).
-    let node = Node::start(&base, &["--block-time", "1000"]);
+    let node = Node::dev(&base, &["--block-time", "1000"]);
     node.wait_for(Duration::from_secs(60), "3 blocks", || {
         (node.best().0 >= 3).then_some(())
     });
@@ -296,7 +45,7 @@ fn dev_node_produces_blocks_includes_a_transfer_and_restarts_on_its_base_path() 
 
     // 4. Restarted on the same base path (instant seal only, so no new empty blocks), it has
     //    the same best block and the transfer.
-    let node = Node::start(&base, &[]);
+    let node = Node::dev(&base, &[]);
     assert_eq!(node.best(), (stopped_at, stopped_hash));
     assert_eq!(node.free_balance(&bob, stopped_hash), bob_before + amount);
     node.stop();
@@ -314,7 +63,7 @@ fn dev_node_produces_blocks_includes_a_transfer_and_restarts_on_its_base_path() 
 fn a_node_killed_mid_stream_restarts_consistent_and_continues() {
     let base = std::env::temp_dir().join(format!("backstop-crash-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&base);
-    let node = Node::start(&base, &["--block-time", "500"]);
+    let node = Node::dev(&base, &["--block-time", "500"]);
     let genesis = hash_of(&node.rpc("chain_getBlockHash", json!([0])));
     let (alice, bob) = (
         Sr25519Keyring::Alice.to_account_id(),
@@ -353,7 +102,7 @@ fn a_node_killed_mid_stream_restarts_consistent_and_continues() {
 
     // Restarted: the block seen before the kill is there, unchanged, and the best block's
     // state agrees with the transfers it includes.
-    let node = Node::start(&base, &["--block-time", "500"]);
+    let node = Node::dev(&base, &["--block-time", "500"]);
     let (best, best_hash) = node.best();
     assert!(
         best >= seen_number,
@@ -402,7 +151,7 @@ fn a_user_opens_and_uses_an_avatar_with_plain_extrinsics() {
     use backstop_runtime::genesis_config_presets::{whole, ETH_USD_MARKET};
     let base = std::env::temp_dir().join(format!("backstop-avatar-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&base);
-    let node = Node::start(&base, &[]);
+    let node = Node::dev(&base, &[]);
     let genesis = hash_of(&node.rpc("chain_getBlockHash", json!([0])));
     let usd = |n: u128| n * whole(18);
     let avatar_call = |call| RuntimeCall::Avatar(call);
@@ -504,7 +253,7 @@ fn the_node_liquidates_a_crash_in_the_block_that_feeds_it() {
     use backstop_runtime::genesis_config_presets::{whole, ETH, ETH_USD_MARKET};
     let base = std::env::temp_dir().join(format!("backstop-sweep-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&base);
-    let node = Node::start(&base, &[]);
+    let node = Node::dev(&base, &[]);
     let genesis = hash_of(&node.rpc("chain_getBlockHash", json!([0])));
     let usd = |n: u128| n * whole(18);
 
@@ -582,7 +331,7 @@ fn the_keeper_worker_liquidates_what_the_sweep_left_and_the_pool_rebalances() {
     use backstop_runtime::genesis_config_presets::{whole, ETH, ETH_USD_MARKET};
     let base = std::env::temp_dir().join(format!("backstop-keeper-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&base);
-    let node = Node::start(&base, &[]);
+    let node = Node::dev(&base, &[]);
     let genesis = hash_of(&node.rpc("chain_getBlockHash", json!([0])));
     let usd = |n: u128| n * whole(18);
     let borrowers = [
