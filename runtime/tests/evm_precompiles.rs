@@ -20,7 +20,7 @@ use frame_support::{assert_ok, dispatch::GetDispatchInfo};
 use pallet_revive::{
     precompiles::alloy::{
         self,
-        primitives::{Address, Bytes, U256},
+        primitives::{Address, Bytes, B256, U256},
         sol_types::{Revert, SolCall, SolError, SolEvent},
     },
     test_utils::builder::{BareCallBuilder, BareInstantiateBuilder},
@@ -179,6 +179,26 @@ fn logged(contract: H160, signature: [u8; 32]) -> bool {
             }) if c == contract && topics.first().map(|t| t.0) == Some(signature)
         )
     })
+}
+
+/// The logs `contract` emitted in this block as event `E`, decoded, in order.
+fn logs_of<E: SolEvent>(contract: H160) -> Vec<E> {
+    System::events()
+        .into_iter()
+        .filter_map(|r| match r.event {
+            backstop_runtime::RuntimeEvent::Revive(pallet_revive::Event::ContractEmitted {
+                contract: c,
+                data,
+                topics,
+            }) if c == contract && topics.first().map(|t| t.0) == Some(E::SIGNATURE_HASH.0) => {
+                Some(
+                    E::decode_raw_log(topics.iter().map(|t| B256::from(t.0)), &data)
+                        .expect("the log decodes as its event"),
+                )
+            }
+            _ => None,
+        })
+        .collect()
 }
 
 fn state_root() -> Vec<u8> {
@@ -530,6 +550,11 @@ fn the_backstop_pool_through_the_precompile() {
             )
         });
         assert!(logged, "Deposited log");
+        let deposited = logs_of::<IBackstop::Deposited>(BACKSTOP);
+        let deposited = deposited.last().expect("Deposited log");
+        assert_eq!(deposited.who, addr(&depositor));
+        assert_eq!(deposited.amount, u(usd(50_000)));
+        assert_eq!(deposited.shares, u(shares));
 
         // A keeper contract has the pool liquidate 4 ETH of the position.
         let (keeper, keeper_account) = funded_forwarder(0, 0);
@@ -548,6 +573,13 @@ fn the_backstop_pool_through_the_precompile() {
         )
         .ok();
         assert_eq!(position(&borrower).collateral, eth(6));
+        // Logged with the keeper contract (the precompile's caller) as the caller.
+        let liquidated = logs_of::<IBackstop::Liquidated>(BACKSTOP);
+        let liquidated = liquidated.last().expect("IBackstop.Liquidated log");
+        assert_eq!(liquidated.caller, Address::from(keeper.0));
+        assert_eq!(liquidated.market, ETH_USD_MARKET);
+        assert_eq!(liquidated.borrower, addr(&borrower));
+        assert_eq!(liquidated.seizedCollateral, u(eth(4)));
         let pool_eth = Assets::balance(ETH, Backstop::account_id());
         assert!(pool_eth > 0 && pool_eth <= eth(4));
         // The caller's fee, if any, went to the keeper contract (not to its caller).
@@ -602,6 +634,12 @@ fn the_backstop_pool_through_the_precompile() {
         .ok();
         assert_eq!(u(decode_u256(&out)), quote.out);
         assert_eq!(u(Assets::balance(ETH, &arbitrageur) - eth_before), quote.out);
+        let swapped = logs_of::<IBackstop::Swapped>(BACKSTOP);
+        let swapped = swapped.last().expect("Swapped log");
+        assert_eq!(swapped.who, addr(&arbitrageur));
+        assert_eq!(swapped.asset, ETH);
+        assert_eq!(swapped.stableIn, u(usd(3_000)));
+        assert_eq!(swapped.out, quote.out);
 
         // Another account's shares cannot be withdrawn: the caller has none.
         assert_reverts(
@@ -625,6 +663,10 @@ fn the_backstop_pool_through_the_precompile() {
         )
         .ok();
         assert_eq!(Backstop::shares_of(&depositor), shares - shares / 2);
+        let withdrawn = logs_of::<IBackstop::Withdrawn>(BACKSTOP);
+        let withdrawn = withdrawn.last().expect("Withdrawn log");
+        assert_eq!(withdrawn.who, addr(&depositor));
+        assert_eq!(withdrawn.shares, u(shares / 2));
         assert!(Assets::balance(USD, &depositor) > usd_before);
         assert!(Assets::balance(ETH, &depositor) > eth_before);
         // Nothing to redeem.
