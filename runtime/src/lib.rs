@@ -207,6 +207,8 @@ mod runtime {
     pub type Oracle = pallet_oracle;
     #[runtime::pallet_index(15)]
     pub type OracleGenesis = oracle_genesis;
+    #[runtime::pallet_index(16)]
+    pub type PriceFeeder = pallet_price_feeder;
 
     // The money market and its backstop.
     #[runtime::pallet_index(20)]
