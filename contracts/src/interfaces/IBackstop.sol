@@ -13,9 +13,10 @@ pragma solidity ^0.8.20;
 ///         signed origin: the same checks and benchmarked weight, never on behalf of another.
 /// @dev Units: stable amounts in USD smallest units (18 decimals); collateral amounts in the
 ///      asset's smallest units (ETH 18 decimals, BTC 8); `asset` is a pallet-assets id
-///      (1 USD, 2 ETH, 3 BTC); shares are the pool's share units (the first deposit mints one
-///      share per stable unit). Amounts above 2^128 - 1 revert with
-///      `"Precompile.AmountTooLarge"`.
+///      (1 USD, 2 ETH, 3 BTC); shares are the pool's share units, six decimals finer than the
+///      stable (the first deposit of `amount` mints `amount * 10^6` shares, of which the
+///      runtime's `MinimumShares`, 10^9 on the dev chain, are locked in the pool forever).
+///      Amounts above 2^128 - 1 revert with `"Precompile.AmountTooLarge"`.
 ///      Errors: a failed call reverts with `Error(string)` whose reason is `"<Pallet>.<Error>"`
 ///      (for example `"Backstop.Slippage"`), and every change of the call is undone. Prices
 ///      older than the pool's `max_price_age` give `"Backstop.OracleStale"`. Calls in a static
