@@ -24,6 +24,7 @@ const bytecode = (name) => "0x" + fs.readFileSync(path.join(build, `${name}.bin`
 // contracts/src/interfaces/BackstopAddresses.sol
 const LENDING = "0x000000000000000000000000000000000B010000";
 const BACKSTOP = "0x000000000000000000000000000000000B020000";
+const AVATAR = "0x000000000000000000000000000000000B030000";
 const USD_ERC20 = "0x0000000100000000000000000000000001200000";
 const ETH_ERC20 = "0x0000000200000000000000000000000001200000";
 const ETH_ASSET = 2;
@@ -34,6 +35,8 @@ const KEYS = {
   alith: ["0x5fb92d6e98884f76de468fa3f6278f8807c48bebc13595d45af5bdc4da702133", "0xf24FF3a9CF04c71Dbc94D0b566f7A27B94566cac"],
   baltathar: ["0x8075991ce870b93a8870eca0c0f91913d12f47948ca0fd25b49c6fa7cdbeee8b", "0x3Cd0A705a2DC65e5b1E1205896BaA2be8A07c6e0"],
   charleth: ["0x0b6e18cafb6ed99687ec547bd28139cafdd2bffe70e6b688025de6b445aa5c5b", "0x798d4Ba9baf0064Ec19eB4F0a1a45785ae9D6DFc"],
+  dorothy: ["0x39539ab1876910bbf3a223d84a29e28f1cb4e2e456503e7e91ed39b2e7223d68", "0x773539d4Ac0e786233D90A233654ccEE26a613D9"],
+  ethan: ["0x7dce9bc8babb68fec1409be38c8e1a52650206a7ed90ff956ae8a6d15eeaaef4", "0xFf64d3F6efE2317EE2807d223a0Bdc4c0c49dfDB"],
 };
 
 const usd = (n) => ethers.parseUnits(String(n), 18);
@@ -312,5 +315,53 @@ test("an EVM vault backs the pool and earns a keeper's liquidation over eth-rpc"
     assert.ok(usdIn + (ethIn * 2_500n) > usd(50_000), "worth more than the deposit at 2500 USD/ETH");
     assert.equal(await vault.totalSupply(), 0n);
     assert.equal(await pool.sharesOf(vaultAddress), 0n);
+  });
+});
+
+test("avatars and the franchise over eth-rpc", async (t) => {
+  const dorothy = wallets.dorothy;
+  const ethan = wallets.ethan;
+  const avatarIface = new ethers.Interface(abi("IAvatar"));
+  const lendingIface = new ethers.Interface(abi("ILending"));
+  const poolIface = new ethers.Interface(abi("IBackstop"));
+  const erc20Iface = new ethers.Interface(abi("IERC20"));
+  const avatar = (w) => new ethers.Contract(AVATAR, avatarIface, w);
+  const lending = new ethers.Contract(LENDING, lendingIface, provider);
+  const usdToken = new ethers.Contract(USD_ERC20, erc20Iface, provider);
+
+  await t.test("Dorothy borrows through her avatar: the market sees the avatar's account", async () => {
+    // Prices must be fresh: Alice feeds ETH at 2 500 again.
+    await submitAsAlice(
+      api.tx.oracle.feedValues([
+        [1, WAD.toString()],
+        [ETH_ASSET, (2_500n * WAD).toString()],
+      ]),
+    );
+    await send("IAvatar.supplyCollateral", avatar(dorothy).supplyCollateral(MARKET, eth(1)));
+    await send("IAvatar.borrow", avatar(dorothy).borrow(MARKET, usd(500)));
+    const account = await avatar(provider).avatarOf(KEYS.dorothy[1]);
+    assert.notEqual(account, ethers.ZeroAddress);
+    const position = await lending.position(MARKET, account);
+    assert.equal(position.collateral, eth(1));
+    assert.ok(position.borrowAssets >= usd(500));
+    const debt = await avatar(provider).debtBackstopOf(MARKET, KEYS.dorothy[1]);
+    assert.ok(debt >= usd(500) && debt - usd(500) < usd(1), `${debt}`);
+    // Nothing is owed by Dorothy's own address in the market: the avatar holds the position.
+    assert.equal((await lending.position(MARKET, KEYS.dorothy[1])).borrowAssets, 0n);
+    // She repays all of it and leaves: her ETH comes back.
+    await send("IAvatar.repayAll", avatar(dorothy).repayAll(MARKET));
+    assert.equal(await avatar(provider).debtBackstopOf(MARKET, KEYS.dorothy[1]), 0n);
+  });
+
+  await t.test("Ethan bids for a franchise seat: bid and commitment are held by the pool", async () => {
+    const before = await usdToken.balanceOf(KEYS.ethan[1]);
+    await send("IBackstop.bid", new ethers.Contract(BACKSTOP, poolIface, ethan).bid(usd(10), usd(1_000)));
+    assert.equal(before - (await usdToken.balanceOf(KEYS.ethan[1])), usd(1_010));
+    // A bid below the minimum reverts with the pallet's error, nothing taken.
+    await assert.rejects(
+      new ethers.Contract(BACKSTOP, poolIface, ethan).bid.staticCall(usd(20), 1n),
+      (err) => err.data !== undefined || /revert/i.test(String(err.message)),
+    );
+    assert.equal(before - (await usdToken.balanceOf(KEYS.ethan[1])), usd(1_010));
   });
 });

@@ -181,3 +181,65 @@ fn a_dex_pushed_below_the_oracle_is_refused() {
         assert!(share(2_500) > Perbill::from_percent(50));
     });
 }
+
+/// The pool out of stable: the crash block's sweep pays what its idle stable covers and skips
+/// the rest (nothing half-done), its idle time then sells ETH on the DEX, and the next block's
+/// sweep liquidates what was skipped. No transaction but the price feed.
+#[test]
+fn a_pool_out_of_stable_skips_sells_on_the_dex_and_liquidates_next_block() {
+    dev_ext().execute_with(|| {
+        run_block(1, T0);
+        assert_ok!(Lending::supply(
+            RuntimeOrigin::signed(account(Bob)),
+            ETH_USD_MARKET,
+            usd(1_000_000)
+        ));
+        for key in [Charlie, Eve, Ferdie] {
+            let who = RuntimeOrigin::signed(account(key));
+            assert_ok!(Lending::supply_collateral(
+                who.clone(),
+                ETH_USD_MARKET,
+                10 * whole(18)
+            ));
+            assert_ok!(Lending::borrow(who, ETH_USD_MARKET, usd(20_000)));
+        }
+        // 50 000 USD: two of the three 20 000 USD debts.
+        assert_ok!(Backstop::deposit(
+            RuntimeOrigin::signed(account(Dave)),
+            usd(50_000)
+        ));
+        run_block(2, T0 + 6_000);
+        feed_eth(2_500);
+        // Arbitrageurs have brought the DEX to the oracle's price.
+        dump_on_dex(95);
+        idle(2);
+        let debt = |key: sp_keyring::Sr25519Keyring| {
+            <Lending as backstop_primitives::LendingMarket<_>>::position(
+                ETH_USD_MARKET,
+                &account(key),
+            )
+            .unwrap()
+            .borrow_assets
+        };
+        let left: Vec<_> = [Charlie, Eve, Ferdie]
+            .into_iter()
+            .filter(|k| debt(*k) > 0)
+            .collect();
+        assert_eq!(left.len(), 1, "one position waits for stable");
+        assert!(System::events().iter().any(|r| matches!(
+            r.event,
+            RuntimeEvent::Backstop(pallet_backstop::Event::LiquidationSkipped {
+                reason: backstop_primitives::SkipReason::OverBudget,
+                ..
+            })
+        )));
+        assert!(!rebalances().is_empty(), "the same idle time sold ETH");
+        assert!(pallet_backstop::StableReserve::<Runtime>::get() >= usd(20_001));
+
+        // Block 3: the sweep pays with the DEX's stable.
+        run_block(3, T0 + 12_000);
+        feed_eth(2_500);
+        idle(3);
+        assert_eq!(debt(left[0]), 0);
+    });
+}
