@@ -172,13 +172,17 @@ test("an EVM vault backs the pool and earns a keeper's liquidation over eth-rpc"
     assert.equal(approval.args.spender, vaultAddress);
     assert.equal(await usdToken(provider).allowance(KEYS.alith[1], vaultAddress), usd(50_000));
 
+    // The pool is empty: the preview is the first deposit's shares less the locked ones.
+    assert.equal(await pool.totalShares(), 0n);
+    const preview = await vault.previewDeposit(usd(50_000));
+    assert.equal(preview, usd(50_000) * 10n ** 6n - 10n ** 9n);
     const receipt = await send("BackstopVault.deposit", vault.connect(alith).deposit(usd(50_000), KEYS.alith[1]));
     // The precompile's log: the pool saw the vault deposit.
     const [deposited] = logsOf(receipt, BACKSTOP, poolIface, "Deposited");
     assert.ok(deposited, "IBackstop.Deposited log");
     assert.equal(deposited.args.who, vaultAddress);
     assert.equal(deposited.args.amount, usd(50_000));
-    assert.ok(deposited.args.shares > 0n);
+    assert.equal(deposited.args.shares, preview, "the preview was exact");
     // The USD moved from Alith to the vault (the ERC-20 precompile's Transfer log) ...
     const [transfer] = logsOf(receipt, USD_ERC20, erc20Iface, "Transfer");
     assert.equal(transfer.args.from, KEYS.alith[1]);

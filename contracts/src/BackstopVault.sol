@@ -20,6 +20,13 @@ contract BackstopVault {
     IERC20 internal constant ETH = IERC20(BackstopAddresses.ETH);
     IERC20 internal constant BTC = IERC20(BackstopAddresses.BTC);
 
+    /// @notice Pool shares an empty pool mints per smallest stable unit (pallet-backstop's
+    ///         share scale: shares are six decimals finer than the stable).
+    uint256 public constant EMPTY_POOL_SHARES_PER_UNIT = 1e6;
+    /// @notice Shares the pool's first deposit locks in the pool forever (its `MinimumShares`
+    ///         on the dev chain).
+    uint256 public constant FIRST_DEPOSIT_LOCKED_SHARES = 1e9;
+
     string public constant name = "Backstop pool vault";
     string public constant symbol = "bvUSD";
     uint8 public constant decimals = 18;
@@ -50,7 +57,7 @@ contract BackstopVault {
     /// @notice Shares worth `assets` at the pool's share price (rounded down).
     function convertToShares(uint256 assets) public view returns (uint256) {
         uint256 price = POOL.sharePrice();
-        return price == 0 ? assets : (assets * 1e18) / price;
+        return price == 0 ? assets * EMPTY_POOL_SHARES_PER_UNIT : (assets * 1e18) / price;
     }
 
     /// @notice What `shares` are worth at the pool's share price (rounded down).
@@ -59,7 +66,13 @@ contract BackstopVault {
     }
 
     /// @notice About the shares a deposit of `assets` mints (the pool rounds in its favour).
+    ///         The first deposit into an empty pool mints `assets · 10^6` shares, of which the
+    ///         pool locks `FIRST_DEPOSIT_LOCKED_SHARES` forever.
     function previewDeposit(uint256 assets) external view returns (uint256) {
+        if (POOL.totalShares() == 0) {
+            uint256 minted = assets * EMPTY_POOL_SHARES_PER_UNIT;
+            return minted > FIRST_DEPOSIT_LOCKED_SHARES ? minted - FIRST_DEPOSIT_LOCKED_SHARES : 0;
+        }
         return convertToShares(assets);
     }
 
