@@ -156,6 +156,8 @@ enum Kind {
     PBid,
     PClaim,
     PWithdrawRefund,
+    PLiquidateMany,
+    PKeeperSweep,
     // pallet-avatar.
     ASupply,
     ASupplyCollateral,
@@ -175,7 +177,7 @@ enum Kind {
     Donate,
 }
 
-const KINDS: [(Kind, u64); 29] = [
+const KINDS: [(Kind, u64); 31] = [
     (Kind::LSupply, 4),
     (Kind::LWithdraw, 3),
     (Kind::LSupplyCollateral, 4),
@@ -190,6 +192,8 @@ const KINDS: [(Kind, u64); 29] = [
     (Kind::PBid, 3),
     (Kind::PClaim, 2),
     (Kind::PWithdrawRefund, 1),
+    (Kind::PLiquidateMany, 2),
+    (Kind::PKeeperSweep, 2),
     (Kind::ASupply, 3),
     (Kind::ASupplyCollateral, 6),
     (Kind::ABorrow, 7),
@@ -743,6 +747,23 @@ impl Runner {
             ),
             Kind::PClaim => (me.clone(), RuntimeCall::Backstop(P::claim {})),
             Kind::PWithdrawRefund => (me.clone(), RuntimeCall::Backstop(P::withdraw_refund {})),
+            // A batch naming the target, its avatar (always skipped) and the caller.
+            Kind::PLiquidateMany => (
+                me.clone(),
+                RuntimeCall::Backstop(P::liquidate_many {
+                    market,
+                    borrowers: sp_runtime::BoundedVec::truncate_from(vec![
+                        other.clone(),
+                        avatar(&other),
+                        me.clone(),
+                    ]),
+                }),
+            ),
+            // Anyone may have the pool sweep a market (the keeper worker's call, signed).
+            Kind::PKeeperSweep => (
+                me.clone(),
+                RuntimeCall::Backstop(P::keeper_sweep { market }),
+            ),
             Kind::ASupply => (
                 me.clone(),
                 RuntimeCall::Avatar(A::supply {
