@@ -394,6 +394,10 @@ pub enum SkipReason {
     NotPermitted,
     /// Its repayment would take the batch past what the liquidator can pay.
     OverBudget,
+    /// Its seizure is below the collateral's minimum balance and the liquidator holds none of
+    /// that collateral: the asset pallet would refuse to pay it (dust; anyone may take it
+    /// with the market's own liquidation).
+    Dust,
 }
 
 /// What a batch liquidation ([`LendingMarket::liquidate_many`]) did.

@@ -345,6 +345,18 @@ impl<T: Config> Pallet<T> {
         let limit = usize::try_from(max_count).unwrap_or(usize::MAX);
         let mut visits: u32 = 0;
         let mut found = Vec::new();
+        // For a liquidator, dust it could not receive (see `liquidate_many`) is passed over:
+        // a crowd of dust positions must not fill its batches.
+        let dust_check = liquidator.map(|l| {
+            (
+                Self::receivable_by(l, market.collateral_asset),
+                crate::liquidation::LiquidationContext {
+                    market: market.clone(),
+                    price,
+                    threshold,
+                },
+            )
+        });
         let mut next_bucket = IndexTop::<T>::get(id);
         'walk: while let Some(key) = next_bucket {
             if key < threshold_key || found.len() >= limit {
@@ -371,7 +383,13 @@ impl<T: Config> Pallet<T> {
                 cursor = node.next;
                 let permitted =
                     liquidator.is_none_or(|l| T::LiquidationPermission::may_liquidate(id, &who, l));
-                if liquidatable && permitted {
+                let receivable = match (&dust_check, liquidatable && permitted) {
+                    (Some((receivable, ctx)), true) => {
+                        receivable(Self::full_seizure(ctx, &position)?)
+                    }
+                    _ => true,
+                };
+                if liquidatable && permitted && receivable {
                     found.push(who);
                 }
             }

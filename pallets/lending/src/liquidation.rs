@@ -269,6 +269,7 @@ impl<T: Config> Pallet<T> {
         let mut ctx = Self::liquidation_context(id)?;
         let mut outcome = BatchLiquidation::default();
         let mut left = budget;
+        let receivable = Self::receivable_by(liquidator, ctx.market.collateral_asset);
         for borrower in borrowers {
             let before = Positions::<T>::get(id, borrower);
             let skip = if before.borrow_shares.is_zero() {
@@ -299,6 +300,13 @@ impl<T: Config> Pallet<T> {
                     .push((borrower.clone(), SkipReason::OverBudget));
                 continue;
             }
+            // Each liquidated position brings at least the minimum balance (or the liquidator
+            // already holds the asset), so the batch's one transfer can always be paid: dust
+            // never fails the batch.
+            if !receivable(seized) {
+                outcome.skipped.push((borrower.clone(), SkipReason::Dust));
+                continue;
+            }
             ctx = next;
             left = left.saturating_sub(done.repaid_assets);
             outcome.repaid = outcome
@@ -323,6 +331,18 @@ impl<T: Config> Pallet<T> {
         // that loads the market does).
         Markets::<T>::insert(id, ctx.market);
         Ok(outcome)
+    }
+
+    /// Whether `liquidator` can receive a seizure of `asset`: an account that holds none of
+    /// it only receives at least the asset's minimum balance (pallet-assets refuses less).
+    pub(crate) fn receivable_by(
+        liquidator: &T::AccountId,
+        asset: backstop_primitives::AssetId,
+    ) -> impl Fn(Balance) -> bool {
+        use frame_support::traits::fungibles::Inspect;
+        let holds = !T::Assets::balance(asset, liquidator).is_zero();
+        let minimum = T::Assets::minimum_balance(asset);
+        move |seized| holds || seized >= minimum
     }
 
     /// Moves the assets of liquidations: `seized` collateral to the liquidator, `repaid`

@@ -260,3 +260,66 @@ fn liquidated_nodes_stay_until_pruned_and_the_query_skips_them() {
             assert!(IndexNodes::<Test>::contains_key(id, DAVE));
         });
 }
+
+/// A keeper holding none of the collateral can only receive a seizure of at least the asset's
+/// minimum balance: a batch skips dust with `Dust` instead of failing as a whole, and the
+/// bounded walk a keeper's sweep uses passes dust over, so a crowd of dust positions cannot
+/// fill its batches.
+#[test]
+fn dust_a_keeper_could_not_receive_is_skipped_not_fatal_and_not_listed() {
+    use frame_support::traits::fungibles::Mutate;
+    const FRESH: AccountId = 51;
+    ExtBuilder::default().build_and_execute(|| {
+        let id = market_with_borrowers();
+        assert_ok!(<Assets as Mutate<AccountId>>::mint_into(
+            USD,
+            &FRESH,
+            1_000 * UNIT
+        ));
+        feed_price(ETH, FixedU128::from_rational(18, 10));
+        let price = FixedU128::from_rational(18, 10);
+        // ETH's minimum balance above any seizure here (BOB's and EVE's are under 100 ETH).
+        pallet_assets::Asset::<Test>::mutate(ETH, |d| {
+            d.as_mut().expect("ETH exists").min_balance = 100 * UNIT
+        });
+        let walk = || {
+            <Lending as LendingMarket<AccountId>>::liquidatable_positions_for(
+                id, price, &FRESH, 10, 100,
+            )
+            .unwrap()
+        };
+        assert_eq!(walk(), Vec::<AccountId>::new());
+        let done = <Lending as LendingMarket<AccountId>>::liquidate_many(
+            &FRESH,
+            id,
+            &[BOB, EVE],
+            u128::MAX,
+        )
+        .expect("dust does not fail the batch");
+        assert!(done.liquidated.is_empty());
+        assert_eq!(
+            done.skipped,
+            vec![(BOB, SkipReason::Dust), (EVE, SkipReason::Dust)]
+        );
+        assert!(Positions::<Test>::get(id, BOB).borrow_shares > 0);
+        // Once the keeper holds the collateral, the same positions are its to take.
+        pallet_assets::Asset::<Test>::mutate(ETH, |d| {
+            d.as_mut().expect("ETH exists").min_balance = 1
+        });
+        assert_ok!(<Assets as Mutate<AccountId>>::mint_into(ETH, &FRESH, UNIT));
+        pallet_assets::Asset::<Test>::mutate(ETH, |d| {
+            d.as_mut().expect("ETH exists").min_balance = 100 * UNIT
+        });
+        let mut listed = walk();
+        listed.sort();
+        assert_eq!(listed, vec![BOB, EVE]);
+        let done = <Lending as LendingMarket<AccountId>>::liquidate_many(
+            &FRESH,
+            id,
+            &[BOB, EVE],
+            u128::MAX,
+        )
+        .unwrap();
+        assert_eq!(done.liquidated.len(), 2);
+    });
+}
