@@ -240,19 +240,7 @@ pub fn hash_of(v: &Value) -> H256 {
 
 /// `call` from `from`, signed as a wallet signs it (immortal era).
 pub fn signed(from: Sr25519Keyring, call: RuntimeCall, nonce: u32, genesis: H256) -> Vec<u8> {
-    let extension: TxExtension = (
-        frame_system::AuthorizeCall::<Runtime>::new(),
-        frame_system::CheckNonZeroSender::<Runtime>::new(),
-        frame_system::CheckSpecVersion::<Runtime>::new(),
-        frame_system::CheckTxVersion::<Runtime>::new(),
-        frame_system::CheckGenesis::<Runtime>::new(),
-        frame_system::CheckEra::<Runtime>::from(generic::Era::Immortal),
-        frame_system::CheckNonce::<Runtime>::from(nonce),
-        frame_system::CheckWeight::<Runtime>::new(),
-        pallet_transaction_payment::ChargeTransactionPayment::<Runtime>::from(0),
-        pallet_revive::evm::tx_extension::SetOrigin::<Runtime>::default(),
-        frame_system::WeightReclaim::<Runtime>::new(),
-    );
+    let extension: TxExtension = backstop_runtime::configs::offchain::tx_extension(nonce);
     let implicit = (
         (),
         (),

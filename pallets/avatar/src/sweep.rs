@@ -4,10 +4,11 @@
 //! liquidate them in the market, so the cushion ledger stays right). In the block's idle time,
 //! after the backstop's sweep, this pallet asks each market's liquidation index for the
 //! positions liquidatable at the current price (a bounded walk), and for each avatar among them
-//! does what a keeper would: [`sync`](Pallet::sync) (which starts the liquidation episode, and
-//! with it the members' priority window) and, once the members' priority is over, the pool's
-//! liquidation of the whole `debt_backstop` (as
-//! [`pool_liquidate_many`](Pallet::pool_liquidate_many), the pool as its own keeper). Each
+//! does what a keeper would: once the members' priority is over, the pool's liquidation of the
+//! whole `debt_backstop` (as
+//! [`pool_liquidate_many`](Pallet::pool_liquidate_many), the pool as its own keeper), or,
+//! while it cannot be liquidated yet, [`sync`](Pallet::sync) (which starts the liquidation
+//! episode, and with it the members' priority window). Each
 //! step runs in its own storage layer: a position that cannot be liquidated yet (priority, a
 //! loss for the pool, the pool out of stable) is left as it was for the next block or a
 //! member. Bounded by [`SWEEP_MARKETS`] markets and [`SWEEP_POSITIONS`] positions per market
@@ -79,8 +80,9 @@ impl<T: Config> Pallet<T> {
                     return used;
                 }
                 used = used.saturating_add(Self::position_weight());
-                let _ = with_storage_layer(|| Self::do_sync(market, &user));
-                let _ = with_storage_layer(|| {
+                // The liquidation syncs the position itself; only when it cannot happen yet
+                // (the members' priority) is the sync kept, to start the episode's clock.
+                let liquidated = with_storage_layer(|| {
                     Self::do_liquidate(
                         Liquidator::Pool {
                             keeper: keeper.clone(),
@@ -90,6 +92,9 @@ impl<T: Config> Pallet<T> {
                         None,
                     )
                 });
+                if liquidated.is_err() {
+                    let _ = with_storage_layer(|| Self::do_sync(market, &user));
+                }
             }
         }
         used

@@ -88,14 +88,7 @@ impl<T: Config> Pallet<T> {
         let Some(info) = T::Lending::market(market) else {
             return false;
         };
-        if info.loan_asset != T::StableAsset::get() {
-            return false;
-        }
-        let Ok(price) = Self::fresh_price(info.collateral_asset) else {
-            return false;
-        };
-        let pool = Self::account_id();
-        let Ok(found) = T::Lending::liquidatable_positions_for(market, price, &pool, 1, 20) else {
+        let Ok((_, found)) = Self::pool_candidates(market, &info, 1) else {
             return false;
         };
         found.first().is_some_and(|who| {

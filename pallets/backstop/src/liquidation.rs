@@ -209,20 +209,32 @@ impl<T: Config> Pallet<T> {
         info: &backstop_primitives::MarketInfo,
         cap: u32,
     ) -> Result<u32, DispatchError> {
-        if info.loan_asset != T::StableAsset::get() {
-            return Ok(0);
-        }
-        let price = Self::fresh_price(info.collateral_asset)?;
-        let pool = Self::account_id();
-        // Nodes liquidations left behind are walked too: a few per position found.
-        let visits = cap.saturating_mul(4).saturating_add(16);
-        let found = T::Lending::liquidatable_positions_for(id, price, &pool, cap, visits)?;
+        let (price, found) = Self::pool_candidates(id, info, cap)?;
         if found.is_empty() {
             return Ok(0);
         }
         let count = u32::try_from(found.len()).unwrap_or(u32::MAX);
-        Self::liquidate_batch(&pool, id, info, price, &found)?;
+        Self::liquidate_batch(&Self::account_id(), id, info, price, &found)?;
         Ok(count)
+    }
+
+    /// Up to `cap` positions of market `id` the pool may liquidate now, highest risk first,
+    /// with the collateral price they were found at; none for a market that does not lend the
+    /// stable asset. Fails on a stale or missing price.
+    pub(crate) fn pool_candidates(
+        id: MarketId,
+        info: &backstop_primitives::MarketInfo,
+        cap: u32,
+    ) -> Result<(FixedU128, alloc::vec::Vec<T::AccountId>), DispatchError> {
+        if info.loan_asset != T::StableAsset::get() {
+            return Ok((FixedU128::zero(), alloc::vec::Vec::new()));
+        }
+        let price = Self::fresh_price(info.collateral_asset)?;
+        // Nodes liquidations left behind are walked too: a few per position found.
+        let visits = cap.saturating_mul(4).saturating_add(16);
+        let found =
+            T::Lending::liquidatable_positions_for(id, price, &Self::account_id(), cap, visits)?;
+        Ok((price, found))
     }
 
     /// Pays `caller` its fee, `caller_fee_bps` of the gain of liquidations that cost `paid`

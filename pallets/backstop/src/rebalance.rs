@@ -162,7 +162,6 @@ impl<T: Config> Pallet<T> {
         let params = RebalanceParameters::<T>::get();
         let collaterals = Collaterals::<T>::get();
         ensure!(!collaterals.is_empty(), Error::<T>::UnknownCollateral);
-        let value = Self::pool_value_rounded(Rounding::Down)?;
         // Every collateral's value at its oracle price, and the chosen one.
         let mut collateral_value: Balance = 0;
         let mut chosen: Option<(AssetId, Balance, FixedU128, Balance)> = None;
@@ -182,6 +181,11 @@ impl<T: Config> Pallet<T> {
             }
         }
         let (asset, held, price, worth) = chosen.ok_or(Error::<T>::UnknownCollateral)?;
+        // The pool's value rounded down, as `pool_value` computes it, from the prices read
+        // above (each read once).
+        let value = Self::total_stable()?
+            .checked_add(collateral_value)
+            .ok_or(Error::<T>::Overflow)?;
         ensure!(
             collateral_value > params.trigger.mul_floor(value),
             Error::<T>::RebalanceNotNeeded

@@ -351,7 +351,7 @@ impl<T: Config> Pallet<T> {
             (
                 Self::receivable_by(l, market.collateral_asset),
                 crate::liquidation::LiquidationContext {
-                    market: market.clone(),
+                    market,
                     price,
                     threshold,
                 },

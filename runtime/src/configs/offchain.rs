@@ -24,6 +24,24 @@ where
     }
 }
 
+/// The runtime's transaction extensions as a wallet sets them: immortal, `nonce`, no tip.
+/// Used for the transactions built inside the runtime and by the node's tests.
+pub fn tx_extension(nonce: crate::Nonce) -> TxExtension {
+    (
+        frame_system::AuthorizeCall::<Runtime>::new(),
+        frame_system::CheckNonZeroSender::<Runtime>::new(),
+        frame_system::CheckSpecVersion::<Runtime>::new(),
+        frame_system::CheckTxVersion::<Runtime>::new(),
+        frame_system::CheckGenesis::<Runtime>::new(),
+        frame_system::CheckMortality::<Runtime>::from(generic::Era::Immortal),
+        frame_system::CheckNonce::<Runtime>::from(nonce),
+        frame_system::CheckWeight::<Runtime>::new(),
+        pallet_transaction_payment::ChargeTransactionPayment::<Runtime>::from(0),
+        pallet_revive::evm::tx_extension::SetOrigin::<Runtime>::default(),
+        frame_system::WeightReclaim::<Runtime>::new(),
+    )
+}
+
 impl frame_system::offchain::SigningTypes for Runtime {
     type Public = <crate::Signature as sp_runtime::traits::Verify>::Signer;
     type Signature = crate::Signature;
@@ -43,19 +61,7 @@ where
         account: crate::AccountId,
         nonce: crate::Nonce,
     ) -> Option<UncheckedExtrinsic> {
-        let extension: TxExtension = (
-            frame_system::AuthorizeCall::<Runtime>::new(),
-            frame_system::CheckNonZeroSender::<Runtime>::new(),
-            frame_system::CheckSpecVersion::<Runtime>::new(),
-            frame_system::CheckTxVersion::<Runtime>::new(),
-            frame_system::CheckGenesis::<Runtime>::new(),
-            frame_system::CheckMortality::<Runtime>::from(generic::Era::Immortal),
-            frame_system::CheckNonce::<Runtime>::from(nonce),
-            frame_system::CheckWeight::<Runtime>::new(),
-            pallet_transaction_payment::ChargeTransactionPayment::<Runtime>::from(0),
-            pallet_revive::evm::tx_extension::SetOrigin::<Runtime>::default(),
-            frame_system::WeightReclaim::<Runtime>::new(),
-        );
+        let extension = tx_extension(nonce);
         let payload = crate::SignedPayload::new(call, extension).ok()?;
         let signature = codec::Encode::using_encoded(&payload, |bytes| S::sign(bytes, public))?;
         let (call, extension, _) = payload.deconstruct();
@@ -69,20 +75,8 @@ where
     RuntimeCall: From<C>,
 {
     fn create_extension() -> TxExtension {
-        (
-            frame_system::AuthorizeCall::<Runtime>::new(),
-            frame_system::CheckNonZeroSender::<Runtime>::new(),
-            frame_system::CheckSpecVersion::<Runtime>::new(),
-            frame_system::CheckTxVersion::<Runtime>::new(),
-            frame_system::CheckGenesis::<Runtime>::new(),
-            frame_system::CheckMortality::<Runtime>::from(generic::Era::Immortal),
-            // Authorized transactions have no signer: nonce and fee do not apply to them.
-            frame_system::CheckNonce::<Runtime>::from(0),
-            frame_system::CheckWeight::<Runtime>::new(),
-            pallet_transaction_payment::ChargeTransactionPayment::<Runtime>::from(0),
-            pallet_revive::evm::tx_extension::SetOrigin::<Runtime>::default(),
-            frame_system::WeightReclaim::<Runtime>::new(),
-        )
+        // Authorized transactions have no signer: nonce and fee do not apply to them.
+        tx_extension(0)
     }
 }
 
